@@ -1,0 +1,40 @@
+#pragma once
+// Options of one trustct-cli subcommand: declared once, parsed strictly (unknown options and missing
+// values are usage errors, exit code 2), and printed by --help.
+#include <map>
+#include <string>
+#include <vector>
+
+namespace trustct::cli {
+
+struct OptionSpec {
+  std::string name;       // without the leading dashes
+  std::string valueName;  // empty: a boolean flag
+  std::string help;
+  std::string defaultValue;  // shown in --help; empty for none
+};
+
+class CommandLine {
+ public:
+  CommandLine(std::string command, std::string summary, std::vector<OptionSpec> specs,
+              const std::vector<std::string>& args);
+
+  bool helpRequested() const { return help_; }
+  std::string helpText() const;
+
+  bool has(const std::string& name) const;
+  std::string value(const std::string& name) const;  // the default when absent
+  std::string required(const std::string& name) const;
+  double number(const std::string& name) const;
+  long long integer(const std::string& name) const;
+
+ private:
+  const OptionSpec& spec(const std::string& name) const;
+
+  std::string command_, summary_;
+  std::vector<OptionSpec> specs_;
+  std::map<std::string, std::string> values_;
+  bool help_ = false;
+};
+
+}  // namespace trustct::cli

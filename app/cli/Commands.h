@@ -1,0 +1,44 @@
+#pragma once
+// trustct-cli subcommands. Each parses its own options (CommandLine) and returns the exit code:
+// 0 success, 2 usage error, 3 bad input (the error names the file and the problem).
+#include <string>
+#include <vector>
+
+#include "CommandLine.h"
+#include "recon/ReconstructionMethod.h"
+
+namespace trustct::cli {
+
+using Args = std::vector<std::string>;
+
+struct Command {
+  const char* name;
+  const char* summary;
+  int (*run)(const Args& args);
+};
+const std::vector<Command>& commands();
+
+int runSimulate(const Args& args);
+int runProject(const Args& args);
+int runReconstruct(const Args& args);
+int runEvaluate(const Args& args);
+int runCalibrate(const Args& args);
+int runBench(const Args& args);
+int runDemo(const Args& args);
+
+// Options every computing command shares.
+std::vector<OptionSpec> runtimeOptions();
+// Applies --threads, parses --device and builds the paper geometry's environment.
+ReconstructionEnvironment environmentFrom(const CommandLine& cl);
+// Prints job progress to stderr while alive (only when stderr is a terminal or --progress is given).
+class ProgressPrinter {
+ public:
+  explicit ProgressPrinter(bool enabled);
+  ~ProgressPrinter();
+
+ private:
+  int token_ = 0;
+};
+void writeJsonFile(const std::string& path, const std::string& text);
+
+}  // namespace trustct::cli

@@ -1,0 +1,55 @@
+#include <unistd.h>
+
+#include <cstdio>
+#include <mutex>
+
+#include "Commands.h"
+#include "recon/AtomicFile.h"
+#include "recon/Job.h"
+#include "recon/Runtime.h"
+
+namespace trustct::cli {
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> table = {
+      {"simulate", "simulate phantoms and their noisy sinograms", runSimulate},
+      {"project", "normalised forward projection of an image", runProject},
+      {"reconstruct", "reconstruct a sinogram and certify the result", runReconstruct},
+      {"evaluate", "compare methods on a data set: PSNR, SSIM, certificate fail rates, time", runEvaluate},
+      {"calibrate", "calibrate certificate labels on calibration data", runCalibrate},
+      {"bench", "benchmark the operator, FBP and TV-Min", runBench},
+      {"demo", "simulate a phantom, reconstruct it with every method and print the certified comparison", runDemo},
+  };
+  return table;
+}
+
+std::vector<OptionSpec> runtimeOptions() {
+  return {{"device", "DEV", "cpu, cuda or cuda:N", "cpu"},
+          {"threads", "N", "intra-op threads, 0 = all cores", "0"},
+          {"progress", "", "print progress to stderr even when it is not a terminal", ""}};
+}
+
+ReconstructionEnvironment environmentFrom(const CommandLine& cl) {
+  configureRuntime(static_cast<int>(cl.integer("threads")));
+  const torch::Device device = parseDevice(cl.value("device"));
+  return ReconstructionEnvironment::make(Geometry::paperDefault(), device, resourceDir());
+}
+
+ProgressPrinter::ProgressPrinter(bool enabled) {
+  if (!enabled && !isatty(STDERR_FILENO)) return;
+  token_ = ProgressHub::instance().subscribe([](const ProgressEvent& e) {
+    static std::mutex mutex;
+    std::lock_guard<std::mutex> lock(mutex);
+    std::fprintf(stderr, "[%s] %3.0f%% %s", e.jobName.c_str(), 100 * e.fraction, e.message.c_str());
+    if (e.etaSeconds > 0) std::fprintf(stderr, " (ETA %.0f s)", e.etaSeconds);
+    std::fprintf(stderr, "\n");
+  });
+}
+
+ProgressPrinter::~ProgressPrinter() {
+  if (token_) ProgressHub::instance().unsubscribe(token_);
+}
+
+void writeJsonFile(const std::string& path, const std::string& text) { writeTextAtomically(path, text + "\n"); }
+
+}  // namespace trustct::cli

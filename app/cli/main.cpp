@@ -1,0 +1,54 @@
+// trustct-cli: the headless front door to TrustCT. Same library code as the desktop application.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "Commands.h"
+#include "recon/Errors.h"
+#include "recon/Runtime.h"
+
+namespace {
+void printUsage(FILE* out) {
+  std::fprintf(out, "usage: trustct-cli <command> [options]   (trustct-cli <command> --help for its options)\n\n");
+  for (const auto& c : trustct::cli::commands()) std::fprintf(out, "  %-12s %s\n", c.name, c.summary);
+  std::fprintf(out, "\nexit codes: 0 success, 2 usage error, 3 bad input, 1 other failure\n");
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    printUsage(stderr);
+    return 2;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    printUsage(stdout);
+    return 0;
+  }
+  if (name == "--version") {
+    std::printf("trustct-cli %s\n", trustct::versionString().c_str());
+    return 0;
+  }
+  const trustct::cli::Args args(argv + 2, argv + argc);
+  for (const auto& c : trustct::cli::commands()) {
+    if (name != c.name) continue;
+    try {
+      return c.run(args);
+    } catch (const trustct::UsageError& e) {
+      std::fprintf(stderr, "trustct-cli %s: usage error: %s (see trustct-cli %s --help)\n", c.name, e.what(), c.name);
+      return 2;
+    } catch (const trustct::InputError& e) {
+      std::fprintf(stderr, "trustct-cli %s: error: %s\n", c.name, e.what());
+      return 3;
+    } catch (const trustct::CancelledError&) {
+      std::fprintf(stderr, "trustct-cli %s: cancelled\n", c.name);
+      return 130;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "trustct-cli %s: failed: %s\n", c.name, e.what());
+      return 1;
+    }
+  }
+  std::fprintf(stderr, "trustct-cli: unknown command '%s'\n\n", name.c_str());
+  printUsage(stderr);
+  return 2;
+}

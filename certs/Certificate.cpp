@@ -1,0 +1,73 @@
+#include "certs/Certificate.h"
+
+#include "recon/Errors.h"
+
+namespace trustct {
+
+std::string labelName(Label l) {
+  switch (l) {
+    case Label::Pass: return "pass";
+    case Label::Warning: return "warning";
+    case Label::Fail: return "fail";
+  }
+  return "?";
+}
+
+std::string verdictText(Label l) {
+  switch (l) {
+    case Label::Pass: return "trustworthy";
+    case Label::Warning: return "check";
+    case Label::Fail: return "untrustworthy";
+  }
+  return "?";
+}
+
+Label parseLabel(const std::string& s) {
+  if (s == "pass") return Label::Pass;
+  if (s == "warning") return Label::Warning;
+  if (s == "fail") return Label::Fail;
+  throw InputError("certificate", "unknown label '" + s + "'");
+}
+
+Label worst(Label a, Label b) { return static_cast<int>(a) >= static_cast<int>(b) ? a : b; }
+
+const Certificate* CertificateReport::find(const std::string& property) const {
+  for (const auto& c : certificates)
+    if (c.property == property) return &c;
+  return nullptr;
+}
+
+nlohmann::json CertificateReport::toJson() const {
+  nlohmann::json certs = nlohmann::json::array();
+  for (const auto& c : certificates) {
+    nlohmann::json j = {{"property", c.property}, {"value", c.value}, {"cdf", c.cdf}, {"label", labelName(c.label)}};
+    for (const auto& [k, v] : c.extras) j[k] = v;
+    certs.push_back(j);
+  }
+  nlohmann::json j = {{"method", method}, {"certificates", certs}, {"overall", labelName(overall)},
+                      {"verdict", verdictText(overall)}};
+  if (psnr) j["psnr"] = *psnr;
+  if (ssim) j["ssim"] = *ssim;
+  return j;
+}
+
+CertificateReport CertificateReport::fromJson(const nlohmann::json& j) {
+  CertificateReport r;
+  r.method = j.at("method").get<std::string>();
+  for (const auto& c : j.at("certificates")) {
+    Certificate cert;
+    cert.property = c.at("property").get<std::string>();
+    cert.value = c.at("value").get<double>();
+    cert.cdf = c.at("cdf").get<double>();
+    cert.label = parseLabel(c.at("label").get<std::string>());
+    for (const auto& [k, v] : c.items())
+      if (v.is_number() && k != "value" && k != "cdf") cert.extras[k] = v.get<double>();
+    r.certificates.push_back(cert);
+  }
+  r.overall = parseLabel(j.at("overall").get<std::string>());
+  if (j.contains("psnr")) r.psnr = j["psnr"].get<double>();
+  if (j.contains("ssim")) r.ssim = j["ssim"].get<double>();
+  return r;
+}
+
+}  // namespace trustct

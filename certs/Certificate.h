@@ -1,0 +1,38 @@
+#pragma once
+// A trustworthiness certificate: (property, value ≥ 0, label) where small values are good and the
+// label comes from the calibrated empirical CDF (XAI-L2O, "Trustworthiness certificates").
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trustct {
+
+enum class Label { Pass, Warning, Fail };
+std::string labelName(Label l);     // pass, warning, fail
+std::string verdictText(Label l);   // trustworthy, check, untrustworthy
+Label parseLabel(const std::string& s);
+Label worst(Label a, Label b);
+
+struct Certificate {
+  std::string property;   // box, fidelity, total_variation, iterate_residual, data_regularization
+  double value = 0;
+  double cdf = 0;         // F(value) over the calibration values
+  Label label = Label::Pass;
+  std::map<std::string, double> extras;  // e.g. box: percent_outside
+};
+
+struct CertificateReport {
+  std::string method;
+  std::vector<Certificate> certificates;
+  Label overall = Label::Pass;
+  std::optional<double> psnr, ssim;
+
+  const Certificate* find(const std::string& property) const;
+  nlohmann::json toJson() const;  // {"method", "certificates": [{"property","value","cdf","label"}], "overall", ...}
+  static CertificateReport fromJson(const nlohmann::json& j);
+};
+
+}  // namespace trustct

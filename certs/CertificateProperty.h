@@ -1,0 +1,100 @@
+#pragma once
+// Properties a reconstruction is certified on. Each maps (image, data) to a value ≥ 0 where small is
+// good, and names the part of the model it checks so a failed badge can say what to distrust.
+#include <torch/types.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "recon/RadonOperator.h"
+
+namespace trustct {
+
+struct CertificateInput {
+  torch::Tensor image;      // (H, W)
+  torch::Tensor sinogram;   // (angles, bins), the measured data d
+  const RadonOperator* op = nullptr;
+  std::optional<double> iterateResidual;  // iterative methods only
+};
+
+struct PropertyValue {
+  double value = 0;
+  std::map<std::string, double> extras;
+};
+
+class CertificateProperty {
+ public:
+  virtual ~CertificateProperty() = default;
+  virtual std::string name() const = 0;         // key in JSON: box, fidelity, ...
+  virtual std::string title() const = 0;        // badge text: "Box constraint"
+  virtual std::string modelPart() const = 0;    // what a failure flags: "constraint", "measurements", ...
+  virtual std::string description() const = 0;  // one sentence for the explanation dialog
+  // nullopt when the property does not apply (e.g. iterate residual of a direct method).
+  virtual std::optional<PropertyValue> evaluate(const CertificateInput& in) const = 0;
+  // Values at or below this pass outright: the property is satisfied exactly (box distance 0 is not
+  // "at the 100th percentile of a calibration set of zeros"). Negative: no such tolerance.
+  virtual double exactTolerance() const { return -1; }
+  // Where calibration values come from: ground truths of the calibration set (what a correct image
+  // scores) or inferences of the certifying model (what a normal output of the model scores).
+  enum class Source { GroundTruth, Inference };
+  virtual Source calibrationSource() const { return Source::GroundTruth; }
+};
+
+// Distance ‖x − proj_[0,1](x)‖₂ of the image to the box; extra: percent_outside.
+class BoxConstraintProperty : public CertificateProperty {
+ public:
+  std::string name() const override { return "box"; }
+  std::string title() const override { return "Box constraint"; }
+  std::string modelPart() const override { return "constraint"; }
+  std::string description() const override;
+  std::optional<PropertyValue> evaluate(const CertificateInput& in) const override;
+  double exactTolerance() const override { return 1e-6; }
+};
+
+// Relative data misfit ‖Ax − d‖ / ‖d‖.
+class FidelityProperty : public CertificateProperty {
+ public:
+  std::string name() const override { return "fidelity"; }
+  std::string title() const override { return "Fidelity"; }
+  std::string modelPart() const override { return "measurements"; }
+  std::string description() const override;
+  std::optional<PropertyValue> evaluate(const CertificateInput& in) const override;
+};
+
+// Anisotropic total variation ‖∇x‖₁ (forward differences).
+class TotalVariationProperty : public CertificateProperty {
+ public:
+  std::string name() const override { return "total_variation"; }
+  std::string title() const override { return "Total variation"; }
+  std::string modelPart() const override { return "smoothness"; }
+  std::string description() const override;
+  std::optional<PropertyValue> evaluate(const CertificateInput& in) const override;
+};
+
+// ‖x^k − x^{k−1}‖₂ at the last iteration of an iterative method.
+class IterateResidualProperty : public CertificateProperty {
+ public:
+  std::string name() const override { return "iterate_residual"; }
+  std::string title() const override { return "Convergence"; }
+  std::string modelPart() const override { return "convergence"; }
+  std::string description() const override;
+  std::optional<PropertyValue> evaluate(const CertificateInput& in) const override;
+  Source calibrationSource() const override { return Source::Inference; }
+};
+
+// The ordered set of properties certified; learned models add the data-driven regulariser.
+class CertificateSuite {
+ public:
+  static CertificateSuite standard();  // box, fidelity, total_variation, iterate_residual
+  void add(std::shared_ptr<const CertificateProperty> property);  // replaces one of the same name
+  const std::vector<std::shared_ptr<const CertificateProperty>>& properties() const { return properties_; }
+  const CertificateProperty* find(const std::string& name) const;
+
+ private:
+  std::vector<std::shared_ptr<const CertificateProperty>> properties_;
+};
+
+}  // namespace trustct

@@ -1,0 +1,40 @@
+#pragma once
+// Evaluates every property of a suite on one reconstruction and labels it with a calibration.
+#include <memory>
+#include <string>
+
+#include "certs/Certificate.h"
+#include "certs/CertificateCalibration.h"
+#include "certs/CertificateProperty.h"
+#include "recon/ReconstructionMethod.h"
+#include "recon/SimulatedDataset.h"
+
+namespace trustct {
+
+class Certifier {
+ public:
+  Certifier(CertificateSuite suite, CertificateCalibration calibration);
+
+  // Properties that do not apply or have no calibration entry are left out of the report.
+  CertificateReport certify(const std::string& method, const CertificateInput& in) const;
+
+  const CertificateSuite& suite() const { return suite_; }
+  const CertificateCalibration& calibration() const { return calibration_; }
+
+  // resources/calibration/default.json, checked against the geometry and the certifying model it names.
+  static std::string defaultCalibrationPath(const ReconstructionEnvironment& env);
+  static Certifier loadDefault(const ReconstructionEnvironment& env);
+  static Certifier load(const std::string& path, const ReconstructionEnvironment& env);
+
+ private:
+  CertificateSuite suite_;
+  CertificateCalibration calibration_;
+};
+
+// Calibrates `suite` on `data` (calibration data, never the test set): ground-truth properties from the
+// ground truths, inference properties from `model`'s reconstructions. Reports progress through ctx.
+CertificateCalibration calibrate(const ReconstructionEnvironment& env, const ReconstructionMethod& model,
+                                 const CertificateSuite& suite, const Dataset& data, double pPass, double pFail,
+                                 JobContext& ctx, int batchSize = 8);
+
+}  // namespace trustct

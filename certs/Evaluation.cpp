@@ -1,0 +1,108 @@
+#include "certs/Evaluation.h"
+
+#include <torch/torch.h>
+
+#include <cstdio>
+
+#include "recon/Job.h"
+#include "recon/Metrics.h"
+
+namespace trustct {
+
+nlohmann::json MethodSummary::toJson() const {
+  return {{"method", method}, {"name", displayName}, {"count", count},     {"psnr", psnr},
+          {"ssim", ssim},     {"fail_percent", failPercent},             {"params", params},
+          {"ms_per_slice", msPerSlice}};
+}
+
+Evaluator::Evaluator(ReconstructionEnvironment env, const Certifier& certifier)
+    : env_(std::move(env)), certifier_(certifier) {}
+
+MethodSummary Evaluator::evaluate(const ReconstructionMethod& method, const Dataset& data, int batchSize,
+                                  JobContext& ctx, std::vector<SampleResult>* perSample) const {
+  MethodSummary s;
+  s.method = method.id();
+  s.displayName = method.displayName();
+  s.params = method.parameterCount();
+  for (const auto& p : certifier_.suite().properties())
+    if (certifier_.calibration().find(p->name())) s.failPercent[p->name()] = 0;
+  std::map<std::string, int64_t> applicable;
+  int64_t withTruth = 0;
+  double seconds = 0;
+  for (int64_t first = 0; first < data.size(); first += batchSize) {
+    ctx.throwIfCancelled();
+    const int64_t n = std::min<int64_t>(batchSize, data.size() - first);
+    std::vector<Sample> samples;
+    std::vector<torch::Tensor> sinos;
+    for (int64_t i = 0; i < n; ++i) {
+      samples.push_back(data.get(first + i));
+      sinos.push_back(samples.back().sinogram);
+    }
+    JobContext inner(method.displayName(), &ctx);
+    const ReconstructionOutput out = method.reconstruct(torch::stack(sinos), inner);
+    seconds += out.seconds;
+    for (int64_t i = 0; i < n; ++i) {
+      CertificateInput in{out.images[i], samples[i].sinogram, env_.op.get(), std::nullopt};
+      if (!out.iterateResidual.empty()) in.iterateResidual = out.iterateResidual[i];
+      CertificateReport r = certifier_.certify(method.id(), in);
+      if (samples[i].image.defined()) {
+        r.psnr = psnr(out.images[i], samples[i].image);
+        r.ssim = ssim(out.images[i], samples[i].image);
+        s.psnr += *r.psnr;
+        s.ssim += *r.ssim;
+        ++withTruth;
+      }
+      for (const auto& c : r.certificates) {
+        ++applicable[c.property];
+        if (c.label == Label::Fail) s.failPercent[c.property] += 1;
+      }
+      if (perSample) perSample->push_back({samples[i].name, out.images[i], std::move(r)});
+    }
+    s.count += n;
+    ctx.report(double(s.count) / data.size(), method.displayName() + ": " + std::to_string(s.count) + " of " +
+                                                  std::to_string(data.size()));
+  }
+  for (auto it = s.failPercent.begin(); it != s.failPercent.end();) {
+    const int64_t m = applicable[it->first];
+    if (m == 0) {
+      it = s.failPercent.erase(it);
+      continue;
+    }
+    it->second = 100.0 * it->second / double(m);
+    ++it;
+  }
+  if (withTruth) {
+    s.psnr /= double(withTruth);
+    s.ssim /= double(withTruth);
+  }
+  s.msPerSlice = s.count ? 1000.0 * seconds / double(s.count) : 0;
+  return s;
+}
+
+std::string markdownTable(const std::vector<MethodSummary>& rows, const std::vector<std::string>& properties) {
+  std::string out = "| Method | PSNR dB | SSIM |";
+  std::string rule = "|---|---|---|";
+  for (const auto& p : properties) {
+    out += " " + p + " fail % |";
+    rule += "---|";
+  }
+  out += " Params | ms/slice |\n" + rule + "---|---|\n";
+  char buf[64];
+  for (const auto& r : rows) {
+    std::snprintf(buf, sizeof buf, "| %s | %.2f | %.3f |", r.displayName.c_str(), r.psnr, r.ssim);
+    out += buf;
+    for (const auto& p : properties) {
+      auto it = r.failPercent.find(p);
+      if (it == r.failPercent.end()) out += " n/a |";
+      else {
+        std::snprintf(buf, sizeof buf, " %.2f |", it->second);
+        out += buf;
+      }
+    }
+    std::snprintf(buf, sizeof buf, " %lld | %.1f |\n", static_cast<long long>(r.params), r.msPerSlice);
+    out += buf;
+  }
+  return out;
+}
+
+}  // namespace trustct

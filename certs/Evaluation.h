@@ -1,0 +1,47 @@
+#pragma once
+// Runs methods over a data set, certifies every output and aggregates the papers' comparison table:
+// mean PSNR / SSIM, percentage of fail labels per property, parameter count, time per slice.
+// Used by `trustct-cli evaluate`, `demo`, and the GUI's comparison.
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "certs/Certifier.h"
+
+namespace trustct {
+
+struct SampleResult {
+  std::string name;
+  torch::Tensor image;  // (H, W) reconstruction
+  CertificateReport report;
+};
+
+struct MethodSummary {
+  std::string method, displayName;
+  int64_t params = 0;
+  int64_t count = 0;
+  double psnr = 0, ssim = 0;                  // means over samples with a ground truth
+  std::map<std::string, double> failPercent;  // per property
+  double msPerSlice = 0;
+
+  nlohmann::json toJson() const;
+};
+
+class Evaluator {
+ public:
+  Evaluator(ReconstructionEnvironment env, const Certifier& certifier);
+  // Reconstructs `data` in batches, certifies each output; per-sample results go to `perSample` if given.
+  MethodSummary evaluate(const ReconstructionMethod& method, const Dataset& data, int batchSize, JobContext& ctx,
+                         std::vector<SampleResult>* perSample = nullptr) const;
+
+ private:
+  ReconstructionEnvironment env_;
+  const Certifier& certifier_;
+};
+
+// | Method | PSNR dB | SSIM | Box fail | Fidelity fail | ... | Params | ms/slice |
+std::string markdownTable(const std::vector<MethodSummary>& rows, const std::vector<std::string>& properties);
+
+}  // namespace trustct

@@ -1,0 +1,51 @@
+#include "recon/Runtime.h"
+
+#include <ATen/Parallel.h>
+#include <malloc.h>
+#include <torch/cuda.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "recon/Errors.h"
+
+namespace trustct {
+
+void configureRuntime(int threads) {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  at::set_num_threads(threads);
+}
+
+torch::Device parseDevice(const std::string& name) {
+  if (name == "cpu") return torch::kCPU;
+  if (name.rfind("cuda", 0) == 0) {
+    if (!torch::cuda::is_available())
+      throw UsageError("--device " + name + ": this LibTorch build has no usable CUDA device (CPU only); use --device cpu");
+    try {
+      return torch::Device(name);
+    } catch (const std::exception&) {
+      throw UsageError("--device " + name + ": not a valid CUDA device name (expected cuda or cuda:N)");
+    }
+  }
+  throw UsageError("unknown device '" + name + "' (expected cpu, cuda or cuda:N)");
+}
+
+std::string resourceDir() {
+  namespace fs = std::filesystem;
+  if (const char* env = std::getenv("TRUSTCT_RESOURCES"); env && *env) return env;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = exe.parent_path().parent_path() / TRUSTCT_INSTALL_RESOURCES;
+    if (fs::is_directory(installed)) return installed.string();
+  }
+  return TRUSTCT_SOURCE_RESOURCES;
+}
+
+std::string versionString() { return TRUSTCT_VERSION; }
+
+}  // namespace trustct

@@ -1,0 +1,21 @@
+#pragma once
+// Process-wide set-up shared by every entry point: threads, allocator, device choice, resources.
+#include <torch/types.h>
+
+#include <string>
+
+namespace trustct {
+
+// Intra-op threads (0 = hardware concurrency; LibTorch was seen to default to 1 here) and glibc
+// thresholds so large activation buffers are reused instead of returned to the OS on every free.
+void configureRuntime(int threads = 0);
+
+// "cpu", "cuda", "cuda:N". UsageError with a clear message when CUDA is asked for but absent.
+torch::Device parseDevice(const std::string& name);
+
+// resources/: $TRUSTCT_RESOURCES, then <exe>/../share/trustct/resources (installed), then the source tree.
+std::string resourceDir();
+
+std::string versionString();  // "0.1.0"
+
+}  // namespace trustct

@@ -1,0 +1,45 @@
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "recon/Errors.h"
+#include "recon/Job.h"
+
+using namespace trustct;
+
+TEST(Job, StatesFollowTheRun) {
+  JobContext ctx("ok");
+  EXPECT_EQ(ctx.state(), JobState::Queued);
+  std::vector<JobState> seen;
+  const int token = ProgressHub::instance().subscribe([&](const ProgressEvent& e) {
+    if (e.jobId == ctx.id()) seen.push_back(e.state);
+  });
+  ctx.run([](JobContext& c) { c.report(0.5, "half"); });
+  ProgressHub::instance().unsubscribe(token);
+  EXPECT_EQ(ctx.state(), JobState::Finished);
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0], JobState::Running);
+  EXPECT_EQ(seen[2], JobState::Finished);
+}
+
+TEST(Job, CancelAndFailureAreDistinctStates) {
+  JobContext cancelled("c");
+  EXPECT_THROW(cancelled.run([](JobContext& c) {
+    c.requestCancel();
+    c.throwIfCancelled();
+  }),
+               CancelledError);
+  EXPECT_EQ(cancelled.state(), JobState::Cancelled);
+  JobContext failed("f");
+  EXPECT_THROW(failed.run([](JobContext&) { throw std::runtime_error("boom"); }), std::runtime_error);
+  EXPECT_EQ(failed.state(), JobState::Failed);
+}
+
+TEST(Job, ChildSeesTheParentsCancellationFromAnotherThread) {
+  JobContext parent("p");
+  JobContext child("c", &parent);
+  std::thread t([&] { parent.requestCancel(); });
+  t.join();
+  EXPECT_TRUE(child.cancelRequested());
+  EXPECT_THROW(child.throwIfCancelled(), CancelledError);
+}

@@ -1,0 +1,41 @@
+#include <ATen/Parallel.h>
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <fstream>
+#include <string>
+
+#include "recon/Errors.h"
+#include "recon/Runtime.h"
+
+using namespace trustct;
+
+// LibTorch calls whatever libblas.so.3 the system selects; reference BLAS is ~13x slower on dense
+// products. The installer selects OpenBLAS: check the library this process really mapped.
+TEST(Runtime, OptimisedBlasIsTheOneInUse) {
+  torch::mm(torch::rand({64, 64}), torch::rand({64, 64}));  // make sure BLAS is loaded
+  std::ifstream maps("/proc/self/maps");
+  std::string line, blas;
+  while (std::getline(maps, line))
+    if (line.find("libblas.so") != std::string::npos || line.find("libopenblas") != std::string::npos) blas += line + "\n";
+  EXPECT_NE(blas.find("openblas"), std::string::npos)
+      << "LibTorch is not using OpenBLAS; run installer/install-deps.sh. Mapped BLAS:\n" << blas;
+}
+
+TEST(Runtime, UsesAllCoresByDefault) {
+  configureRuntime(0);
+  EXPECT_EQ(at::get_num_threads(), static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+}
+
+TEST(Runtime, CudaIsRefusedClearlyWhenAbsent) {
+  EXPECT_EQ(parseDevice("cpu"), torch::Device(torch::kCPU));
+  if (!torch::cuda::is_available()) {
+    try {
+      parseDevice("cuda");
+      FAIL();
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("no usable CUDA"), std::string::npos);
+    }
+  }
+  EXPECT_THROW(parseDevice("tpu"), UsageError);
+}
