@@ -5,8 +5,6 @@
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmsr/dsrdoc.h>
 
-#include <cstdio>
-
 #include "certs/CertificateProperty.h"
 #include "certs/DicomWriting.h"
 #include "recon/Errors.h"
@@ -57,12 +55,6 @@ class TreeBuilder {
   DSRDocumentTree& tree_;
   std::string path_;
 };
-
-std::string formatNumber(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
 
 // Short local code (SH, ≤ 16 characters) per certificate property.
 CodedValue propertyCode(const std::string& property) {
@@ -130,8 +122,9 @@ ExportedInstance writeCertificateSr(const ExportStudy& study, const InstanceInfo
                                     const CertificateReport& report, const ExportedInstance& ct,
                                     const std::string& observerUid, const std::string& path, UidGenerator& uids) {
   DSRDocument doc(DSRTypes::DT_ComprehensiveSR);
-  fillPatientAndStudy(doc, study, info);
+  // A new series resets series attributes, so it comes before they are filled in.
   check(doc.createNewSeriesInStudy(study.identity.studyInstanceUid.c_str()), "study", path);
+  fillPatientAndStudy(doc, study, info);
   doc.completeDocument();
   DSRDocumentTree& tree = doc.getTree();
   if (!tree.addContentItem(DSRTypes::RT_isRoot, DSRTypes::VT_Container)) check(EC_IllegalCall, "root", path);
@@ -162,12 +155,12 @@ ExportedInstance writeCertificateSr(const ExportStudy& study, const InstanceInfo
     b.uid(DSRTypes::RT_hasObsContext, coded("112040", "DCM", "Tracking Unique Identifier"), uids.next());
     b.image(DSRTypes::RT_contains, &source, ct);
     DSRContentItem& num = b.child(DSRTypes::RT_contains, DSRTypes::VT_Num, coded(propertyCode(c.property)));
-    check(num.setNumericValue(DSRNumericMeasurementValue(formatNumber(c.value).c_str(), coded("1", "UCUM", "no units"))),
+    check(num.setNumericValue(DSRNumericMeasurementValue(formatDecimal(c.value).c_str(), coded("1", "UCUM", "no units"))),
           "numeric value", path);
     b.text(DSRTypes::RT_hasConceptMod, coded("111001", "DCM", "Algorithm Name"), "TrustCT certificate " + c.property);
     b.text(DSRTypes::RT_hasConceptMod, coded("111003", "DCM", "Algorithm Version"), algorithm.softwareVersion);
     b.text(DSRTypes::RT_hasConceptMod, coded("111002", "DCM", "Algorithm Parameters"),
-           "reconstruction " + algorithm.id + " (" + algorithm.fingerprint + "); calibrated CDF " + formatNumber(c.cdf));
+           "reconstruction " + algorithm.id + " (" + algorithm.fingerprint + "); calibrated CDF " + formatDecimal(c.cdf));
     b.up();
     b.code(DSRTypes::RT_contains, coded("C0034375", "UMLS", "Qualitative Evaluations"), coded(qualityCode(c.label)));
     b.up();
@@ -180,8 +173,9 @@ ExportedInstance writeCertificateSr(const ExportStudy& study, const InstanceInfo
 ExportedInstance writeRejectionKos(const ExportStudy& study, const InstanceInfo& info, const CertificateReport& report,
                                    const ExportedInstance& ct, const std::string& path) {
   DSRDocument doc(DSRTypes::DT_KeyObjectSelectionDocument);
-  fillPatientAndStudy(doc, study, info);
+  // A new series resets series attributes, so it comes before they are filled in.
   check(doc.createNewSeriesInStudy(study.identity.studyInstanceUid.c_str()), "study", path);
+  fillPatientAndStudy(doc, study, info);
   DSRDocumentTree& tree = doc.getTree();
   if (!tree.addContentItem(DSRTypes::RT_isRoot, DSRTypes::VT_Container)) check(EC_IllegalCall, "root", path);
   check(tree.getCurrentContentItem().setConceptName(coded("113001", "DCM", "Rejected for Quality Reasons")), "root", path);

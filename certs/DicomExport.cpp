@@ -55,6 +55,12 @@ std::string validTime(const std::string& value) {
              : std::string();
 }
 
+std::string formatDecimal(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
 namespace {
 std::tm localNow() {
   const std::time_t t = std::time(nullptr);
@@ -129,15 +135,16 @@ void putPatientAndStudy(DcmItem& ds, const ExportStudy& study, const std::string
   }
 }
 
-std::string formatNumber(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
+// Multi-valued DS: "a\\b\\c".
+std::string decimals(const double* values, int count) {
+  std::string out;
+  for (int i = 0; i < count; ++i) out += (i ? "\\" : "") + formatDecimal(values[i]);
+  return out;
 }
 
 std::string certificateSummary(const CertificateReport& report) {
   std::string s = "TrustCT certificates: overall " + labelName(report.overall);
-  for (const auto& c : report.certificates) s += "; " + c.property + " " + formatNumber(c.value) + " " + labelName(c.label);
+  for (const auto& c : report.certificates) s += "; " + c.property + " " + formatDecimal(c.value) + " " + labelName(c.label);
   return s;
 }
 
@@ -195,6 +202,8 @@ ExportedMethod CertifiedDicomExporter::write(const ReconstructionMethod& method,
   const AlgorithmInfo algorithm{method.id(), method.displayName(), method.fingerprint(), "TrustCT " + versionString()};
   const std::string ctPath = (fs::path(outDir) / (method.id() + "_ct.dcm")).string();
   const int n = static_cast<int>(image.size(0));
+  // Software Versions: ours, the method, and its fingerprint (SHA-256 of the weights for learned models).
+  const std::string softwareVersions = algorithm.softwareVersion + "\\" + algorithm.id + "\\" + algorithm.fingerprint.substr(0, 64);
 
   // Signed 16-bit HU with slope 1, intercept 0: the stored value is the HU value, rounded.
   const torch::Tensor hu = attenuationToHu(image.detach().to(torch::kCPU, torch::kFloat64)).round().clamp(-32768, 32767)
@@ -219,12 +228,13 @@ ExportedMethod CertifiedDicomExporter::write(const ReconstructionMethod& method,
   put(ds, DCM_SeriesDate, ctInfo.date, p);
   put(ds, DCM_SeriesTime, ctInfo.time, p);
   put(ds, DCM_PatientPosition, "", p);
+  put(ds, DCM_Laterality, study_.identity.laterality, p);  // type 2C: the source's, empty when unknown
+  if (!study_.identity.bodyPartExamined.empty()) put(ds, DCM_BodyPartExamined, study_.identity.bodyPartExamined, p);
   put(ds, DCM_FrameOfReferenceUID, study_.frameOfReferenceUid, p);
   put(ds, DCM_PositionReferenceIndicator, "", p);
   put(ds, DCM_Manufacturer, kManufacturer, p);
   put(ds, DCM_ManufacturerModelName, "TrustCT workbench", p);
-  // Software Versions: ours, the method, and the method's fingerprint (SHA-256 of the weights for learned models).
-  put(ds, DCM_SoftwareVersions, algorithm.softwareVersion + "\\" + algorithm.id + "\\" + algorithm.fingerprint.substr(0, 64), p);
+  put(ds, DCM_SoftwareVersions, softwareVersions, p);
   // General Image
   put(ds, DCM_InstanceNumber, "1", p);
   put(ds, DCM_ContentDate, ctInfo.date, p);
@@ -245,14 +255,11 @@ ExportedMethod CertifiedDicomExporter::write(const ReconstructionMethod& method,
   put(ds, DCM_BurnedInAnnotation, "NO", p);
   put(ds, DCM_ImageComments, certificateSummary(report).substr(0, 10240), p);
   // Image Plane: where the model grid lies in the source's patient coordinates.
-  put(ds, DCM_PixelSpacing, formatNumber(placement_.pixelSpacingMm) + "\\" + formatNumber(placement_.pixelSpacingMm), p);
-  const auto& o = placement_.orientation;
-  put(ds, DCM_ImageOrientationPatient,
-      formatNumber(o[0]) + "\\" + formatNumber(o[1]) + "\\" + formatNumber(o[2]) + "\\" + formatNumber(o[3]) + "\\" +
-          formatNumber(o[4]) + "\\" + formatNumber(o[5]), p);
-  const auto& pos = placement_.firstPixelCentre;
-  put(ds, DCM_ImagePositionPatient, formatNumber(pos[0]) + "\\" + formatNumber(pos[1]) + "\\" + formatNumber(pos[2]), p);
-  put(ds, DCM_SliceThickness, placement_.sliceThicknessMm > 0 ? formatNumber(placement_.sliceThicknessMm) : "", p);
+  const double spacing[2] = {placement_.pixelSpacingMm, placement_.pixelSpacingMm};
+  put(ds, DCM_PixelSpacing, decimals(spacing, 2), p);
+  put(ds, DCM_ImageOrientationPatient, decimals(placement_.orientation.data(), 6), p);
+  put(ds, DCM_ImagePositionPatient, decimals(placement_.firstPixelCentre.data(), 3), p);
+  put(ds, DCM_SliceThickness, placement_.sliceThicknessMm > 0 ? formatDecimal(placement_.sliceThicknessMm) : "", p);
   // Image Pixel and CT Image
   put(ds, DCM_SamplesPerPixel, "1", p);
   put(ds, DCM_PhotometricInterpretation, "MONOCHROME2", p);
@@ -277,7 +284,7 @@ ExportedMethod CertifiedDicomExporter::write(const ReconstructionMethod& method,
   putCode(*eq, DCM_PurposeOfReferenceCodeSequence, {"109102", "DCM", "Processing Equipment"}, p);
   put(*eq, DCM_Manufacturer, kManufacturer, p);
   put(*eq, DCM_ManufacturerModelName, "TrustCT workbench", p);
-  put(*eq, DCM_SoftwareVersions, algorithm.softwareVersion + "\\" + algorithm.id + "\\" + algorithm.fingerprint.substr(0, 64), p);
+  put(*eq, DCM_SoftwareVersions, softwareVersions, p);
   put(*eq, DCM_ContributionDateTime, ctInfo.date + ctInfo.time, p);
   put(*eq, DCM_ContributionDescription, ("Sparse-angle reconstruction with " + algorithm.name + ", certified").substr(0, 64), p);
   const OFCondition c = ds.putAndInsertUint16Array(DCM_PixelData, reinterpret_cast<const Uint16*>(hu.data_ptr<int16_t>()),

@@ -4,6 +4,7 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/scu.h>
+#include <dcmtk/oflog/oflog.h>
 
 #include <cstdio>
 #include <map>
@@ -25,6 +26,7 @@ OFList<OFString> transferSyntaxes(const std::set<std::string>& extra = {}) {
 
 void configure(DcmSCU& scu, const DicomNode& node) {
   node.validate();
+  OFLog::configure(OFLogger::FATAL_LOG_LEVEL);  // failures reach the caller as exceptions; no chatter on stderr
   scu.setAETitle(node.callingAeTitle.c_str());
   scu.setPeerHostName(node.host.c_str());
   scu.setPeerPort(static_cast<Uint16>(node.port));

@@ -5,10 +5,12 @@
 #include <dcmtk/dcmdata/dcistrmb.h>
 #include <dcmtk/dcmdata/dcrledrg.h>
 #include <dcmtk/dcmdata/dcuid.h>
+#include <dcmtk/oflog/oflog.h>
 #include <dcmtk/dcmjpeg/djdecode.h>
 #include <dcmtk/dcmjpls/djdecode.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -30,9 +32,11 @@ constexpr long kMaxFrames = 4096;
 constexpr long long kMaxPixels = 1LL << 28;
 
 // DCMTK's decoders register globally; once per process is enough and is thread-safe this way.
-void registerDecoders() {
+void setUpDcmtk() {
   static std::once_flag once;
   std::call_once(once, [] {
+    // DCMTK would print its own parser warnings to stderr; every problem reaches the caller as an InputError.
+    OFLog::configure(OFLogger::FATAL_LOG_LEVEL);
     DJDecoderRegistration::registerCodecs();
     DJLSDecoderRegistration::registerCodecs();
     DcmRLEDecoderRegistration::registerCodecs();
@@ -83,6 +87,19 @@ long requiredInteger(DcmDataset& ds, const DcmTagKey& tag, const std::string& so
   return v;
 }
 
+// "SecondaryCaptureImageStorage" → "Secondary Capture Image Storage"; the UID itself when unknown.
+std::string sopClassName(const std::string& uid) {
+  const char* keyword = dcmFindNameOfUID(uid.c_str(), nullptr);
+  if (!keyword) return uid;
+  std::string out;
+  for (const char* p = keyword; *p; ++p) {
+    const auto upper = [](char c) { return std::isupper(static_cast<unsigned char>(c)) != 0; };
+    if (p != keyword && upper(*p) && (!upper(p[-1]) || (p[1] && !upper(p[1])))) out += ' ';  // "MRImage" → "MR Image"
+    out += *p;
+  }
+  return out;
+}
+
 bool isCtStorageClass(const std::string& uid) {
   return uid == UID_CTImageStorage || uid == UID_EnhancedCTImageStorage ||
          uid == UID_LegacyConvertedEnhancedCTImageStorage;
@@ -108,6 +125,7 @@ std::shared_ptr<const DicomIdentity> identityOf(DcmDataset& ds) {
   id->sopInstanceUid = stringOf(ds, DCM_SOPInstanceUID);
   id->manufacturer = stringOf(ds, DCM_Manufacturer);
   id->bodyPartExamined = stringOf(ds, DCM_BodyPartExamined);
+  id->laterality = stringOf(ds, DCM_Laterality);
   return id;
 }
 
@@ -115,8 +133,7 @@ std::shared_ptr<const DicomIdentity> identityOf(DcmDataset& ds) {
 void requireCtImage(DcmDataset& ds, const DicomIdentity& id, const std::string& source) {
   const std::string modality = stringOf(ds, DCM_Modality);
   if (!id.sopClassUid.empty() && !isCtStorageClass(id.sopClassUid)) {
-    const char* name = dcmFindNameOfUID(id.sopClassUid.c_str(), nullptr);
-    throw InputError(source, "SOP class is " + std::string(name ? name : id.sopClassUid) +
+    throw InputError(source, "SOP class is " + sopClassName(id.sopClassUid) +
                                  (modality.empty() ? "" : " (modality " + modality + ")") +
                                  ", not a CT image (expected CT Image Storage or Enhanced CT Image Storage)");
   }
@@ -192,7 +209,6 @@ std::vector<CtSlice> slicesOf(DcmDataset& ds, const std::string& source) {
   ds.findAndGetUint16(DCM_PixelRepresentation, pixelRepresentation);
 
   // Compressed pixel data is decoded in place; JPEG 2000 has no DCMTK decoder.
-  registerDecoders();
   const E_TransferSyntax original = ds.getOriginalXfer();
   if (ds.chooseRepresentation(EXS_LittleEndianExplicit, nullptr).bad() || !ds.canWriteXfer(EXS_LittleEndianExplicit)) {
     const DcmXfer xfer(original);
@@ -268,6 +284,7 @@ const CtSlice& CtSeries::slice(int index) const {
 
 std::vector<CtSlice> parseDicomCt(const std::string& bytes, const std::string& source) {
   if (bytes.empty()) throw InputError(source, "file is empty (0 bytes)");
+  setUpDcmtk();
   DcmInputBufferStream stream;
   stream.setBuffer(bytes.data(), static_cast<offile_off_t>(bytes.size()));
   stream.setEos();
@@ -275,9 +292,11 @@ std::vector<CtSlice> parseDicomCt(const std::string& bytes, const std::string& s
   file.transferInit();
   const OFCondition status = file.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
   file.transferEnd();
-  if (status == EC_StreamNotifyClient)
-    throw InputError(source, "file is truncated (the data set ends inside an element)");
-  if (status.bad()) throw InputError(source, std::string("not a readable DICOM file: ") + status.text());
+  if (status.bad()) {
+    const bool hasPreamble = bytes.size() >= 132 && bytes.compare(128, 4, "DICM") == 0;
+    throw InputError(source, hasPreamble ? "DICOM file is truncated or damaged (the data ends inside an element)"
+                                         : "not a DICOM file (no DICM preamble, and not readable as a data set)");
+  }
   DcmDataset* ds = file.getDataset();
   if (!ds || ds->card() == 0) throw InputError(source, "not a DICOM file (no data elements)");
   return slicesOf(*ds, source);

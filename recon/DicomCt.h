@@ -17,7 +17,7 @@ struct DicomIdentity {
   std::string patientName, patientId, patientBirthDate, patientSex;
   std::string studyInstanceUid, studyDate, studyTime, studyId, accessionNumber, referringPhysician, studyDescription;
   std::string seriesInstanceUid, frameOfReferenceUid, sopClassUid, sopInstanceUid;
-  std::string manufacturer, bodyPartExamined;
+  std::string manufacturer, bodyPartExamined, laterality;
 };
 
 struct CtSlice {

@@ -87,7 +87,7 @@ TEST(DicomCt, MalformedCorpusGivesClearErrors) {
   expectInputError(kBad + "missing_pixel_data.dcm", "no pixel data");
   expectInputError(kBad + "absurd_dimensions.dcm", "absurd image dimensions");
   expectInputError(kBad + "rows_exceed_pixel_data.dcm", "pixel data holds");
-  expectInputError(kBad + "text_file.dcm", "not a");
+  expectInputError(kBad + "text_file.dcm", "not a DICOM file");
   expectInputError(kData + "CT-MONO2-16-ankle.dcm", "Secondary Capture");
   expectInputError(kBad + "no_such_file.dcm", "no such file");
 }
