@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 
@@ -56,8 +57,11 @@ std::string validTime(const std::string& value) {
 }
 
 std::string formatDecimal(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
+  char buf[40];
+  for (int digits = 15; digits > 1; --digits) {  // the most precise form that fits DS's 16 characters
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    if (std::strlen(buf) <= 16) break;
+  }
   return buf;
 }
 
@@ -131,7 +135,7 @@ void putPatientAndStudy(DcmItem& ds, const ExportStudy& study, const std::string
   if (!id.studyDescription.empty()) put(ds, DCM_StudyDescription, id.studyDescription.substr(0, 64), path);
   if (study.anonymized) {
     put(ds, DCM_PatientIdentityRemoved, "YES", path);
-    put(ds, DCM_DeidentificationMethod, "TrustCT research export: identifiers and UIDs replaced, source references removed", path);
+    put(ds, DCM_DeidentificationMethod, "TrustCT: identifiers, UIDs and source references replaced", path);
   }
 }
 
@@ -228,8 +232,10 @@ ExportedMethod CertifiedDicomExporter::write(const ReconstructionMethod& method,
   put(ds, DCM_SeriesDate, ctInfo.date, p);
   put(ds, DCM_SeriesTime, ctInfo.time, p);
   put(ds, DCM_PatientPosition, "", p);
-  put(ds, DCM_Laterality, study_.identity.laterality, p);  // type 2C: the source's, empty when unknown
+  // Laterality (type 2C) as the source had it; empty only when nothing says whether the body part is paired.
   if (!study_.identity.bodyPartExamined.empty()) put(ds, DCM_BodyPartExamined, study_.identity.bodyPartExamined, p);
+  if (study_.identity.laterality) put(ds, DCM_Laterality, *study_.identity.laterality, p);
+  else if (study_.identity.bodyPartExamined.empty()) put(ds, DCM_Laterality, "", p);
   put(ds, DCM_FrameOfReferenceUID, study_.frameOfReferenceUid, p);
   put(ds, DCM_PositionReferenceIndicator, "", p);
   put(ds, DCM_Manufacturer, kManufacturer, p);

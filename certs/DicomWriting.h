@@ -30,7 +30,7 @@ void declareLocalScheme(DcmItem& item, const std::string& path);
 // "YYYYMMDD"/"HHMMSS" when the source value is valid DICOM, else empty (the attributes are type 2).
 std::string validDate(const std::string& value);
 std::string validTime(const std::string& value);
-std::string formatDecimal(double v);  // "%.6g": fits DS (16 characters)
+std::string formatDecimal(double v);  // as precise as DS (16 characters) allows
 std::string today();
 std::string nowTime();
 // Saves as Explicit VR Little Endian to a temporary name beside `path`, then renames (InputError on failure).

@@ -125,7 +125,7 @@ std::shared_ptr<const DicomIdentity> identityOf(DcmDataset& ds) {
   id->sopInstanceUid = stringOf(ds, DCM_SOPInstanceUID);
   id->manufacturer = stringOf(ds, DCM_Manufacturer);
   id->bodyPartExamined = stringOf(ds, DCM_BodyPartExamined);
-  id->laterality = stringOf(ds, DCM_Laterality);
+  if (ds.tagExists(DCM_Laterality)) id->laterality = stringOf(ds, DCM_Laterality);
   return id;
 }
 

@@ -6,6 +6,7 @@
 // Every malformed input gets an InputError naming the file and the problem.
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,8 @@ struct DicomIdentity {
   std::string patientName, patientId, patientBirthDate, patientSex;
   std::string studyInstanceUid, studyDate, studyTime, studyId, accessionNumber, referringPhysician, studyDescription;
   std::string seriesInstanceUid, frameOfReferenceUid, sopClassUid, sopInstanceUid;
-  std::string manufacturer, bodyPartExamined, laterality;
+  std::string manufacturer, bodyPartExamined;
+  std::optional<std::string> laterality;  // absent and empty differ: Laterality is type 2C
 };
 
 struct CtSlice {

@@ -33,6 +33,9 @@ RawImage readItkImage(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw InputError(path, "no such file");
   if (std::filesystem::file_size(path, ec) == 0) throw InputError(path, "file is empty (0 bytes)");
+  // niftilib looks for X.nii before X.nii.gz: with both present it would silently read the other file.
+  if (endsWith(path, ".nii.gz") && std::filesystem::exists(path.substr(0, path.size() - 3), ec))
+    throw InputError(path, "ambiguous: " + path.substr(0, path.size() - 3) + " exists too, and NIfTI readers take that one");
   itk::ImageIOBase::Pointer io = itk::ImageIOFactory::CreateImageIO(path.c_str(), itk::ImageIOFactory::FileModeEnum::ReadMode);
   if (!io) throw InputError(path, "not a readable MetaImage or NIfTI file");
   RawImage out;

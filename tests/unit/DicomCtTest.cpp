@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <numeric>
 
 #include "recon/DicomCt.h"
 #include "recon/Errors.h"
@@ -35,10 +36,13 @@ TEST(DicomCt, ReadsCtSmallInHounsfieldUnits) {
   EXPECT_EQ(c.cols, 128);
   EXPECT_TRUE(c.hasPlaneGeometry);
   EXPECT_NEAR(c.pixelSpacing[0], 0.661468, 1e-5);
-  // Stored value 0 at intercept −1024 would be −1024 HU; the air around the phantom is near −1000.
+  // Reference values from pydicom (pixel_array * RescaleSlope + RescaleIntercept) on the same file.
   const auto [lo, hi] = std::minmax_element(c.hu.begin(), c.hu.end());
-  EXPECT_LT(*lo, -900);
-  EXPECT_GT(*hi, 500);
+  EXPECT_EQ(*lo, -896.0f);
+  EXPECT_EQ(*hi, 1167.0f);
+  EXPECT_EQ(c.at(64, 64), 904.0f);
+  EXPECT_EQ(c.at(10, 100), 203.0f);
+  EXPECT_EQ(std::accumulate(c.hu.begin(), c.hu.end(), 0.0), -1950906.0);
   EXPECT_EQ(c.identity->studyInstanceUid.substr(0, 19), "1.3.6.1.4.1.5962.1.");
   EXPECT_EQ(c.identity->sopClassUid, "1.2.840.10008.5.1.4.1.1.2");
 }

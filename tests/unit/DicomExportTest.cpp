@@ -10,6 +10,7 @@
 #include "certs/Certifier.h"
 #include "certs/DicomExport.h"
 #include "recon/DirectMethods.h"
+#include "recon/Errors.h"
 #include "recon/Job.h"
 #include "recon/ReconstructionInput.h"
 #include "recon/SimulatedDataset.h"
@@ -104,7 +105,7 @@ TEST_F(DicomExport, NewUidsUseTheProjectRootNeverDcmtks) {
   const ExportedMethod mine = exportCtSmall(own, image);
   EXPECT_EQ(mine.ct.sopInstanceUid.rfind("1.2.826.0.1.3680043.10.999.", 0), 0u);
   EXPECT_LE(mine.ct.sopInstanceUid.size(), 64u);
-  EXPECT_THROW(UidGenerator("1.02.3"), UsageError);
+  EXPECT_THROW(UidGenerator{"1.02.3"}, UsageError);
 }
 
 TEST_F(DicomExport, SrCarriesOneQualitativeEvaluationPerCertificate) {

@@ -86,12 +86,14 @@ TEST_F(SinogramIo, RawWithSidecarRoundTrips) {
 TEST_F(SinogramIo, MetaImageAndNiftiRoundTripThroughItk) {
   const torch::Tensor one = torch::rand({30, 183});
   const torch::Tensor stack = torch::rand({3, 30, 183});
-  for (const char* name : {"s.mha", "s.nii", "s.nii.gz"}) {
+  for (const char* name : {"a.mha", "b.nii", "c.nii.gz"}) {
     writeItkSinogram(path(name), one);
     EXPECT_TRUE(torch::equal(loadSinogramFile(path(name), *op).sinograms[0], one)) << name;
     writeItkSinogram(path(name), stack);
     EXPECT_TRUE(torch::equal(loadSinogramFile(path(name), *op).sinograms, stack)) << name;
   }
+  writeItkSinogram(path("b.nii.gz"), one);
+  expectInputError(path("b.nii.gz"), "ambiguous");
   writeItkSinogram(path("wrong.mha"), torch::rand({30, 100}));
   expectInputError(path("wrong.mha"), "wrong sinogram shape");
 }
