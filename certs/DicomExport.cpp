@@ -176,7 +176,7 @@ ExportStudy ExportStudy::from(const GridImage& input, const ExportOptions& optio
   const std::string fileName = std::filesystem::path(input.source).filename().string();
   if (input.identity) {  // anonymised: a stable pseudonym, fresh UIDs, no link back to the source
     s.anonymized = true;
-    s.identity.patientName = "ANONYMOUS";
+    s.identity.patientName = "ANONYMOUS^TRUSTCT";
     s.identity.patientId = "TRUSTCT-" + sha256Hex(input.identity->patientId + "|" + input.identity->studyInstanceUid).substr(0, 12);
     s.note = "anonymised: patient and study identifiers replaced, new study, no reference to the source";
   } else {  // a sinogram has no DICOM context: a placeholder patient and a new study say so openly

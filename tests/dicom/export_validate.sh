@@ -48,7 +48,8 @@ for needle in "Imaging Measurement Report" "Measurement Group" "Qualitative Eval
   grep -q "$needle" <<< "$tree" || fail "dsrdump tv_sr.dcm lacks '$needle'"
 done
 echo "$tree" | grep -A9 -m1 '"Measurement Group"'
-dcmdump "$work/ct_small/tv_sr.dcm" | grep -q "CurrentRequestedProcedureEvidenceSequence" || fail "SR lacks the evidence sequence"
+srdump=$(dcmdump "$work/ct_small/tv_sr.dcm")
+grep -q "CurrentRequestedProcedureEvidenceSequence" <<< "$srdump" || fail "SR lacks the evidence sequence"
 
 # No patient data in what the CLI prints; none in the anonymised files.
 grep -q "CompressedSamples" "$work"/*.log && fail "patient name printed by the CLI"
