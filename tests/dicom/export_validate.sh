@@ -72,7 +72,7 @@ for f in zero_bytes.dcm truncated.dcm non_ct_modality_mr.dcm missing_pixel_data.
          rows_exceed_pixel_data.dcm text_file.dcm; do
   expect_bad "$data/malformed/$f" "error"
 done
-for f in wrong_shape.npy nan.npy int_dtype.npy truncated.npy raw_without_sidecar.raw raw_size_mismatch.raw; do
+for f in wrong_shape.npy nan.npy int_dtype.npy truncated.npy shape_not_a_tuple.npy raw_without_sidecar.raw raw_size_mismatch.raw; do
   expect_bad "$data/malformed/$f" "error"
 done
 [ ! -e "$work/bad" ] || [ -z "$(ls -A "$work/bad")" ] || fail "bad input left files behind"

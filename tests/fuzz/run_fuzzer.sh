@@ -2,7 +2,7 @@
 # Runs one libFuzzer target for a bounded time on a scratch corpus seeded from the committed test data.
 # usage: run_fuzzer.sh FUZZER SECONDS SEED_DIR...
 set -euo pipefail
-fuzzer=$1 seconds=$2
+fuzzer=$(readlink -f "$1") seconds=$2
 shift 2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

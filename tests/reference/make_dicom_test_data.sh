@@ -93,4 +93,5 @@ np.zeros((30, 183), np.float32).tofile(bad + "/raw_without_sidecar.raw")
 np.zeros((30, 183), np.float32).tofile(bad + "/raw_size_mismatch.raw")
 open(bad + "/raw_size_mismatch.raw.json", "w").write('{"shape": [30, 184], "dtype": "float32"}\n')
 PY
+# shape_not_a_tuple.npy is fuzz_npy's first crash (an uncaught std::out_of_range), kept as a regression case.
 echo "test data regenerated in $dicom and $bad"
