@@ -18,6 +18,7 @@
 #include <iterator>
 #include <map>
 #include <mutex>
+#include <new>
 #include <sstream>
 
 #include "recon/Errors.h"
@@ -30,6 +31,9 @@ namespace fs = std::filesystem;
 constexpr long kMaxSide = 8192;          // larger than any CT detector matrix
 constexpr long kMaxFrames = 4096;
 constexpr long long kMaxPixels = 1LL << 28;
+// Decoding allocates the full image first: a compressed stream announcing more than this many times its
+// own size is refused as a decompression bomb (lossless CT compresses 2–4×, lossy JPEG rarely past 50×).
+constexpr long long kMaxCompressionRatio = 1000;
 
 // DCMTK's decoders register globally; once per process is enough and is thread-safe this way.
 void setUpDcmtk() {
@@ -178,7 +182,7 @@ std::vector<int32_t> storedValues(DcmDataset& ds, long bitsAllocated, long bitsS
   return out;
 }
 
-std::vector<CtSlice> slicesOf(DcmDataset& ds, const std::string& source) {
+std::vector<CtSlice> slicesOf(DcmDataset& ds, size_t fileBytes, const std::string& source) {
   auto identity = identityOf(ds);
   requireCtImage(ds, *identity, source);
 
@@ -210,6 +214,10 @@ std::vector<CtSlice> slicesOf(DcmDataset& ds, const std::string& source) {
 
   // Compressed pixel data is decoded in place; JPEG 2000 has no DCMTK decoder.
   const E_TransferSyntax original = ds.getOriginalXfer();
+  const long long decodedBytes = static_cast<long long>(rows) * cols * frames * (bitsAllocated / 8);
+  if (DcmXfer(original).isEncapsulated() && decodedBytes > kMaxCompressionRatio * static_cast<long long>(fileBytes))
+    throw InputError(source, "announces " + std::to_string(decodedBytes) + " bytes of pixels in a " +
+                                 std::to_string(fileBytes) + "-byte file: not a plausible compressed image");
   if (ds.chooseRepresentation(EXS_LittleEndianExplicit, nullptr).bad() || !ds.canWriteXfer(EXS_LittleEndianExplicit)) {
     const DcmXfer xfer(original);
     throw InputError(source, std::string("cannot decode pixel data in transfer syntax ") + xfer.getXferName() +
@@ -290,7 +298,12 @@ std::vector<CtSlice> parseDicomCt(const std::string& bytes, const std::string& s
   stream.setEos();
   DcmFileFormat file;
   file.transferInit();
-  const OFCondition status = file.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
+  OFCondition status;
+  try {
+    status = file.read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
+  } catch (const std::bad_alloc&) {  // DCMTK allocates an element's declared length before reading it
+    throw InputError(source, "declares a data element larger than the available memory (damaged file)");
+  }
   file.transferEnd();
   if (status.bad()) {
     const bool hasPreamble = bytes.size() >= 132 && bytes.compare(128, 4, "DICM") == 0;
@@ -299,7 +312,7 @@ std::vector<CtSlice> parseDicomCt(const std::string& bytes, const std::string& s
   }
   DcmDataset* ds = file.getDataset();
   if (!ds || ds->card() == 0) throw InputError(source, "not a DICOM file (no data elements)");
-  return slicesOf(*ds, source);
+  return slicesOf(*ds, bytes.size(), source);
 }
 
 bool looksLikeDicom(const std::string& path) {
