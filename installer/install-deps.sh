@@ -20,6 +20,8 @@ packages=(
   # tests and benchmarks
   libgtest-dev libbenchmark-dev xvfb xauth libgl1-mesa-dri mesa-utils dicom3tools orthanc
   python3 python3-numpy python3-pydicom curl
+  # fuzzing the file readers: clang with libFuzzer and AddressSanitizer runtimes
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -59,6 +59,8 @@ torch::Tensor parseNpy(const std::string& bytes, const std::string& source) {
     throw InputError(source, "Fortran-ordered arrays are not supported (save with C order)");
 
   std::string shapeText = dictValue(header, "shape", source);
+  if (shapeText.size() < 2 || shapeText.front() != '(' || shapeText.back() != ')')
+    throw InputError(source, "malformed shape " + shapeText + " (expected a tuple)");
   std::vector<int64_t> shape;
   int64_t count = 1;
   {

@@ -8,15 +8,20 @@
 namespace trustct::cli {
 
 CommandLine::CommandLine(std::string command, std::string summary, std::vector<OptionSpec> specs,
-                         const std::vector<std::string>& args)
-    : command_(std::move(command)), summary_(std::move(summary)), specs_(std::move(specs)) {
+                         const std::vector<std::string>& args, std::string positionalName)
+    : command_(std::move(command)), summary_(std::move(summary)), specs_(std::move(specs)),
+      positionalName_(std::move(positionalName)) {
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
       help_ = true;
       continue;
     }
-    if (a.rfind("--", 0) != 0) throw UsageError("unexpected argument '" + a + "'");
+    if (a.rfind("--", 0) != 0) {
+      if (positionalName_.empty()) throw UsageError("unexpected argument '" + a + "'");
+      positionals_.push_back(a);
+      continue;
+    }
     std::string name = a.substr(2), val;
     const size_t eq = name.find('=');
     if (eq != std::string::npos) {
@@ -44,7 +49,8 @@ const OptionSpec& CommandLine::spec(const std::string& name) const {
 
 std::string CommandLine::helpText() const {
   std::ostringstream out;
-  out << "usage: trustct-cli " << command_ << " [options]\n\n" << summary_ << "\n\noptions:\n";
+  out << "usage: trustct-cli " << command_ << " [options]" << (positionalName_.empty() ? "" : " " + positionalName_)
+      << "\n\n" << summary_ << "\n\noptions:\n";
   for (const auto& s : specs_) {
     std::string left = "  --" + s.name + (s.valueName.empty() ? "" : " " + s.valueName);
     if (left.size() < 28) left.append(28 - left.size(), ' ');

@@ -16,8 +16,9 @@ struct OptionSpec {
 
 class CommandLine {
  public:
+  // positionalName non-empty: bare arguments are collected (e.g. "FILES...") instead of being usage errors.
   CommandLine(std::string command, std::string summary, std::vector<OptionSpec> specs,
-              const std::vector<std::string>& args);
+              const std::vector<std::string>& args, std::string positionalName = "");
 
   bool helpRequested() const { return help_; }
   std::string helpText() const;
@@ -27,12 +28,15 @@ class CommandLine {
   std::string required(const std::string& name) const;
   double number(const std::string& name) const;
   long long integer(const std::string& name) const;
+  const std::vector<std::string>& positionals() const { return positionals_; }
 
  private:
   const OptionSpec& spec(const std::string& name) const;
 
   std::string command_, summary_;
   std::vector<OptionSpec> specs_;
+  std::string positionalName_;
+  std::vector<std::string> positionals_;
   std::map<std::string, std::string> values_;
   bool help_ = false;
 };

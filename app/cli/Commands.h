@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "CommandLine.h"
+#include "certs/Certifier.h"
 #include "recon/ReconstructionMethod.h"
 
 namespace trustct::cli {
@@ -26,6 +27,11 @@ int runCalibrate(const Args& args);
 int runBench(const Args& args);
 int runDemo(const Args& args);
 
+int runExport(const Args& args);
+int runSend(const Args& args);
+int runEcho(const Args& args);
+int runImport(const Args& args);
+
 // Options every computing command shares.
 std::vector<OptionSpec> runtimeOptions();
 // Applies --threads, parses --device and builds the paper geometry's environment.
@@ -40,5 +46,8 @@ class ProgressPrinter {
   int token_ = 0;
 };
 void writeJsonFile(const std::string& path, const std::string& text);
+// --calibration FILE, and the certifier it names (the shipped default calibration without it).
+OptionSpec calibrationOption();
+Certifier certifierFrom(const CommandLine& cl, const ReconstructionEnvironment& env);
 
 }  // namespace trustct::cli

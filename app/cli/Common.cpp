@@ -19,6 +19,10 @@ const std::vector<Command>& commands() {
       {"calibrate", "calibrate certificate labels on calibration data", runCalibrate},
       {"bench", "benchmark the operator, FBP and TV-Min", runBench},
       {"demo", "simulate a phantom, reconstruct it with every method and print the certified comparison", runDemo},
+      {"import", "load a DICOM CT or sinogram file onto the model grid and simulate a low-dose sinogram", runImport},
+      {"export", "reconstruct a DICOM CT or sinogram, certify it and write CT + SR (+ KOS) DICOM files", runExport},
+      {"send", "C-STORE DICOM files to a PACS node", runSend},
+      {"echo", "C-ECHO a PACS node", runEcho},
   };
   return table;
 }
@@ -51,5 +55,13 @@ ProgressPrinter::~ProgressPrinter() {
 }
 
 void writeJsonFile(const std::string& path, const std::string& text) { writeTextAtomically(path, text + "\n"); }
+
+OptionSpec calibrationOption() {
+  return {"calibration", "FILE", "calibration JSON", "resources/calibration/default.json"};
+}
+
+Certifier certifierFrom(const CommandLine& cl, const ReconstructionEnvironment& env) {
+  return cl.has("calibration") ? Certifier::load(cl.value("calibration"), env) : Certifier::loadDefault(env);
+}
 
 }  // namespace trustct::cli

@@ -26,12 +26,6 @@ std::string methodHelp() {
   return ids;
 }
 
-Certifier certifierFrom(const CommandLine& cl, const ReconstructionEnvironment& env) {
-  return cl.has("calibration") ? Certifier::load(cl.value("calibration"), env) : Certifier::loadDefault(env);
-}
-
-const OptionSpec kCalibrationOption{"calibration", "FILE", "calibration JSON", "resources/calibration/default.json"};
-
 }  // namespace
 
 int runReconstruct(const Args& args) {
@@ -41,7 +35,7 @@ int runReconstruct(const Args& args) {
                        {"out", "X.npy", "output image(s)", ""},
                        {"certificates", "C.json", "write the certificate report here", ""},
                        {"reference", "REF.npy", "ground truth: adds psnr and ssim to the report", ""},
-                       kCalibrationOption},
+                       calibrationOption()},
                       runtimeOptions()),
                  args);
   if (cl.helpRequested()) return std::printf("%s", cl.helpText().c_str()), 0;
@@ -97,7 +91,7 @@ int runEvaluate(const Args& args) {
                        {"batch", "B", "slices reconstructed together", "8"},
                        {"json", "OUT", "write the results as JSON", ""},
                        {"markdown", "OUT", "write the comparison table as Markdown", ""},
-                       kCalibrationOption},
+                       calibrationOption()},
                       runtimeOptions()),
                  args);
   if (cl.helpRequested()) return std::printf("%s", cl.helpText().c_str()), 0;
