@@ -3,8 +3,13 @@
 // models.
 #include <torch/torch.h>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "Commands.h"
@@ -28,6 +33,38 @@ double medianOf(int reps, const std::function<void()>& f) {
   for (int i = 0; i < reps; ++i) t.push_back(millisecondsOf(f));
   std::nth_element(t.begin(), t.begin() + t.size() / 2, t.end());
   return t[t.size() / 2];
+}
+
+long residentKb() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+// Peak RSS growth (KiB) while `work` runs, measured in a forked child because the high-water mark
+// ru_maxrss never goes down in this process. The child runs single-threaded (OpenMP pools do not fork).
+long peakGrowthKb(const std::function<void()>& work) {
+  int fds[2];
+  if (pipe(fds) != 0) return -1;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    at::set_num_threads(1);
+    const long before = residentKb();
+    work();
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const long growth = usage.ru_maxrss - before;
+    (void)!write(fds[1], &growth, sizeof growth);
+    _exit(0);
+  }
+  close(fds[1]);
+  long growth = -1;
+  if (pid < 0 || read(fds[0], &growth, sizeof growth) != sizeof growth) growth = -1;
+  close(fds[0]);
+  if (pid > 0) waitpid(pid, nullptr, 0);
+  return growth;
 }
 
 }  // namespace
@@ -61,6 +98,25 @@ nlohmann::json benchLearned(const ReconstructionEnvironment& env, int reps, int 
   const double ratio = stepMs[ModelKind::ImplicitL2O] / stepMs[ModelKind::ScaleL2O];
   std::printf("Implicit L2O / Scale_L2O training-epoch time ratio: %.2fx (paper: 4x on a P100)\n", ratio);
   out["epoch_time_ratio_implicit_over_scale"] = ratio;
+
+  // JFB: memory must not grow with the iteration cap (only the last step keeps a graph).
+  {
+    torch::manual_seed(0);
+    const auto model = makeLearnedModel(ModelSpec::defaults(ModelKind::ScaleL2O), env.op);
+    model->to(env.device);
+    std::map<int, long> growth;
+    for (int cap : {20, 200}) {
+      TrainingOptions o;
+      o.batchSize = batch;
+      o.trainIterations = cap;
+      Trainer trainer(*model, env.device, o);
+      growth[cap] = peakGrowthKb([&] { trainer.step(data.images, data.sinograms, data.fbp); });
+    }
+    const double rel = growth[20] > 0 ? double(growth[200] - growth[20]) / double(growth[20]) : 0;
+    std::printf("Scale_L2O JFB step peak-RSS growth: %.1f MiB at 20 iterations, %.1f MiB at 200 (%+.1f %%, goal < 10 %%)\n",
+                growth[20] / 1024.0, growth[200] / 1024.0, 100 * rel);
+    out["jfb_peak_rss_growth_kib"] = {{"cap_20", growth[20]}, {"cap_200", growth[200]}, {"relative", rel}};
+  }
 
   std::printf("\n%-14s %6s %12s %12s\n", "shipped model", "batch", "ms/slice", "iterations");
   out["shipped"] = nlohmann::json::array();

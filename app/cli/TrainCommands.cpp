@@ -86,6 +86,7 @@ int runTrain(const Args& args) {
                                    {"epochs", "N", "epochs", "10"},
                                    {"max-steps", "N", "stop after this many optimiser steps in total", ""},
                                    {"checkpoint-minutes", "M", "minutes between checkpoints", "5"},
+                                   {"max-minutes", "M", "stop this session after M minutes (checkpoint, then write the model)", ""},
                                    {"max-iterations", "N", "iteration cap at inference and validation (default: --train-iterations)", ""},
                                    {"channels", "C", "L2O channels (default 28 for l2o, 16 for scale-l2o)", ""},
                                    {"steps-from", "FILE", "Scale_L2O: frozen steps from an optimize-steps result", ""},
@@ -122,6 +123,8 @@ int runTrain(const Args& args) {
   options.checkpointPath = (std::filesystem::path(out) / "checkpoint.pt").string();
   options.checkpointSeconds = 60 * cl.number("checkpoint-minutes");
   options.resume = cl.has("resume");
+  if (cl.has("max-minutes")) options.maxSeconds = 60 * cl.number("max-minutes");
+  options.sessionNote = commandText("train", args);
   const ReconstructionEnvironment env = environmentFrom(cl);
   std::filesystem::create_directories(out);
   ProgressPrinter progress(cl.has("progress"));
@@ -149,6 +152,7 @@ int runTrain(const Args& args) {
   nlohmann::json card = {
       {"training",
        {{"command", commandText("train", args)},
+        {"sessions", result.sessions},
         {"data", train.description},
         {"validation", validation.description},
         {"seed", options.seed},

@@ -112,7 +112,7 @@ void Trainer::saveCheckpoint(const TrainingResult& r, int epoch, int64_t batchIn
   archive.write("optimizer", optimizerArchive);
   const nlohmann::json state = {{"epoch", epoch},           {"batch", batchInEpoch}, {"steps", r.steps},
                                 {"last_loss", r.lastLoss},  {"validation_psnr", r.validationPsnr},
-                                {"seconds", r.seconds},     {"history", r.history},
+                                {"seconds", r.seconds},     {"history", r.history}, {"sessions", r.sessions},
                                 {"spec", model_.spec().toJson()}};
   archive.write("state", c10::IValue(state.dump()));
   writeFileAtomically(options_.checkpointPath, [&](std::ostream& out) { archive.save_to(out); });
@@ -126,7 +126,13 @@ bool Trainer::loadCheckpoint(TrainingResult& r, int& epoch, int64_t& batchInEpoc
     c10::IValue stateValue;
     archive.read("state", stateValue);
     const nlohmann::json state = nlohmann::json::parse(stateValue.toStringRef());
-    if (state.at("spec") != model_.spec().toJson())
+    // The inference settings (iteration cap, tolerance) are not training state and may change on resume.
+    auto trained = [](nlohmann::json spec) {
+      spec.erase("max_iterations");
+      spec.erase("tolerance");
+      return spec;
+    };
+    if (trained(state.at("spec")) != trained(model_.spec().toJson()))
       throw InputError(options_.checkpointPath, "checkpoint was made for another model: " + state.at("spec").dump());
     archive.read("model", modelArchive);
     archive.read("optimizer", optimizerArchive);
@@ -139,6 +145,7 @@ bool Trainer::loadCheckpoint(TrainingResult& r, int& epoch, int64_t& batchInEpoc
     r.validationPsnr = state.at("validation_psnr").get<double>();
     r.seconds = state.at("seconds").get<double>();
     r.history = state.at("history");
+    r.sessions = state.value("sessions", nlohmann::json::array());
     r.epochsDone = epoch;
     return true;
   } catch (const nlohmann::json::exception& e) {
@@ -164,6 +171,7 @@ TrainingResult Trainer::run(const TrainingSet& train, const TrainingSet& validat
   int64_t totalSteps = int64_t(options_.epochs) * batches;
   if (options_.maxSteps >= 0) totalSteps = std::min(totalSteps, options_.maxSteps);
   const auto t0 = Clock::now();
+  r.sessions.push_back({{"note", options_.sessionNote}, {"first_step", r.steps}});
   const double priorSeconds = r.seconds;
   const int64_t priorSteps = r.steps;
   auto lastSave = Clock::now();
@@ -184,13 +192,15 @@ TrainingResult Trainer::run(const TrainingSet& train, const TrainingSet& validat
       ++lossCount;
       ++r.steps;
       r.seconds = priorSeconds + since(t0);
+      r.sessions.back()["seconds"] = since(t0);
+      r.sessions.back()["last_step"] = r.steps;
       char msg[200];
       std::snprintf(msg, sizeof msg, "epoch %d/%d, batch %lld/%lld, loss %.3e, val PSNR %s", epoch + 1, options_.epochs,
                     static_cast<long long>(b + 1), static_cast<long long>(batches), r.lastLoss,
                     r.history.empty() ? "n/a" : (std::to_string(r.validationPsnr).substr(0, 5) + " dB").c_str());
       // The fraction counts this session's steps only, so the hub's ETA stays right after a resume.
       ctx.report(double(r.steps - priorSteps) / double(std::max<int64_t>(1, totalSteps - priorSteps)), msg);
-      if (r.steps >= totalSteps) {
+      if (r.steps >= totalSteps || (options_.maxSeconds > 0 && since(t0) >= options_.maxSeconds)) {
         stop = true;
         if (b + 1 < batches) {
           epochComplete = false;
@@ -223,6 +233,7 @@ TrainingResult Trainer::run(const TrainingSet& train, const TrainingSet& validat
     }
   }
   r.seconds = priorSeconds + since(t0);
+  r.sessions.back()["seconds"] = since(t0);
   return r;
 }
 

@@ -39,6 +39,8 @@ struct TrainingOptions {
   double checkpointSeconds = 300;
   bool resume = false;
   int64_t maxSteps = -1;       // stop after this many optimiser steps in total (< 0: all epochs)
+  double maxSeconds = -1;      // stop (with a checkpoint) after this much wall time in this session
+  std::string sessionNote;     // recorded per session in the result (the CLI's exact command)
 };
 
 struct TrainingResult {
@@ -48,6 +50,7 @@ struct TrainingResult {
   double validationPsnr = 0;
   double seconds = 0;           // wall time over all sessions (resumes included)
   nlohmann::json history = nlohmann::json::array();  // per epoch: loss, validation PSNR, seconds
+  nlohmann::json sessions = nlohmann::json::array();  // per run/resume: note, first step, seconds
 };
 
 class Trainer {
