@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "certs/DataRegularization.h"
 #include "recon/Errors.h"
 #include "recon/Job.h"
 #include "recon/MethodRegistry.h"
@@ -36,7 +37,12 @@ Certifier Certifier::load(const std::string& path, const ReconstructionEnvironme
   CertificateCalibration cal = CertificateCalibration::load(path);
   const auto model = MethodRegistry::instance().create(cal.modelId, env);
   cal.requireCompatible(env.geometry(), model->id(), model->fingerprint(), path);
-  return Certifier(CertificateSuite::standard(), std::move(cal));
+  // A calibration made with a learned L2O model also certifies with its K and R (data_regularization).
+  CertificateSuite suite = suiteForModel(*model);
+  for (const auto& [name, property] : cal.properties)
+    if (!suite.find(name))
+      throw InputError(path, "calibration has property '" + name + "' that model '" + cal.modelId + "' cannot certify");
+  return Certifier(std::move(suite), std::move(cal));
 }
 
 Certifier Certifier::loadDefault(const ReconstructionEnvironment& env) { return load(defaultCalibrationPath(env), env); }

@@ -33,9 +33,11 @@ double medianMs(int reps, const std::function<void()>& f) {
 int runBench(const Args& args) {
   std::vector<OptionSpec> opts = {{"reps", "N", "repetitions per kernel (median reported)", "21"},
                                   {"tv-slices", "N", "slices for the TV-Min timing", "8"},
-                                  {"json", "OUT", "also write the results as JSON", ""}};
+                                  {"json", "OUT", "also write the results as JSON", ""},
+                                  {"learned-batch", "B", "batch for the learned models' timings (0 = skip them)", "8"},
+                                  {"learned-train-iterations", "N", "JFB iteration cap for the training-step timing", "20"}};
   for (auto& o : runtimeOptions()) opts.push_back(o);
-  CommandLine cl("bench", "Benchmarks the Radon operator (our CSR kernel vs LibTorch's sparse product), FBP and TV-Min.",
+  CommandLine cl("bench", "Benchmarks the Radon operator (our CSR kernel vs LibTorch's sparse product), FBP, TV-Min and the learned models.",
                  opts, args);
   if (cl.helpRequested()) return std::printf("%s", cl.helpText().c_str()), 0;
   const int reps = static_cast<int>(cl.integer("reps"));
@@ -89,6 +91,9 @@ int runBench(const Args& args) {
     std::printf("%-22s %6lld %12.1f %14d\n", "TV-Min", static_cast<long long>(b), ms, iterations);
     result["tv"].push_back({{"batch", b}, {"ms_per_slice", ms}, {"iterations", iterations}});
   }
+  if (const long long lb = cl.integer("learned-batch"); lb > 0)
+    result["learned"] = benchLearned(env, std::max(1, reps / 3), static_cast<int>(lb),
+                                     static_cast<int>(cl.integer("learned-train-iterations")));
   std::printf("\ngoals: operator ratio >= 3x; TV-Min <= 1000 ms per 128x128 slice\n");
   if (cl.has("json")) writeJsonFile(cl.value("json"), result.dump(2));
   return 0;

@@ -1,6 +1,7 @@
 #pragma once
 // trustct-cli subcommands. Each parses its own options (CommandLine) and returns the exit code:
 // 0 success, 2 usage error, 3 bad input (the error names the file and the problem).
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ int runEvaluate(const Args& args);
 int runCalibrate(const Args& args);
 int runBench(const Args& args);
 int runDemo(const Args& args);
+int runTrain(const Args& args);
+int runOptimizeSteps(const Args& args);
 
 int runExport(const Args& args);
 int runSend(const Args& args);
@@ -49,5 +52,7 @@ void writeJsonFile(const std::string& path, const std::string& text);
 // --calibration FILE, and the certifier it names (the shipped default calibration without it).
 OptionSpec calibrationOption();
 Certifier certifierFrom(const CommandLine& cl, const ReconstructionEnvironment& env);
+// The learned models' part of `bench` (LearnedBench.cpp).
+nlohmann::json benchLearned(const ReconstructionEnvironment& env, int reps, int batch, int trainIterations);
 
 }  // namespace trustct::cli

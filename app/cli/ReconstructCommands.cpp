@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "Commands.h"
+#include "certs/DataRegularization.h"
 #include "certs/Evaluation.h"
 #include "recon/Errors.h"
 #include "recon/Job.h"
@@ -165,7 +166,7 @@ int runCalibrate(const Args& args) {
   JobContext ctx("calibrate");
   CertificateCalibration cal;
   ctx.run([&](JobContext& c) {
-    cal = calibrate(env, *model, CertificateSuite::standard(), data, pPass, pFail, c);
+    cal = calibrate(env, *model, suiteForModel(*model), data, pPass, pFail, c);
   });
   std::string command = "trustct-cli calibrate";
   for (const auto& a : args) command += " " + a;

@@ -6,6 +6,7 @@
 #include "Commands.h"
 #include "recon/Errors.h"
 #include "recon/Runtime.h"
+#include "recon/learned/LearnedMethods.h"
 
 namespace {
 void printUsage(FILE* out) {
@@ -16,6 +17,7 @@ void printUsage(FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  trustct::registerLearnedMethods();
   if (argc < 2) {
     printUsage(stderr);
     return 2;

@@ -1,0 +1,142 @@
+// bench, learned part: one fixed-point iteration per model, one training step per model (JFB with a
+// fixed iteration cap), the Scale_L2O vs Implicit L2O epoch-time ratio and ms per slice of the shipped
+// models.
+#include <torch/torch.h>
+
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "Commands.h"
+#include "recon/Job.h"
+#include "recon/LAdmmSolver.h"
+#include "recon/learned/LearnedMethods.h"
+#include "recon/learned/Trainer.h"
+
+namespace trustct::cli {
+namespace {
+
+double millisecondsOf(const std::function<void()>& f) {
+  const auto t0 = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double medianOf(int reps, const std::function<void()>& f) {
+  f();
+  std::vector<double> t;
+  for (int i = 0; i < reps; ++i) t.push_back(millisecondsOf(f));
+  std::nth_element(t.begin(), t.begin() + t.size() / 2, t.end());
+  return t[t.size() / 2];
+}
+
+long residentKb() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+// Peak RSS growth (KiB) while `work` runs, measured in a forked child because the high-water mark
+// ru_maxrss never goes down in this process. The child runs single-threaded (OpenMP pools do not fork).
+long peakGrowthKb(const std::function<void()>& work) {
+  int fds[2];
+  if (pipe(fds) != 0) return -1;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    at::set_num_threads(1);
+    const long before = residentKb();
+    work();
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const long growth = usage.ru_maxrss - before;
+    (void)!write(fds[1], &growth, sizeof growth);
+    _exit(0);
+  }
+  close(fds[1]);
+  long growth = -1;
+  if (pid < 0 || read(fds[0], &growth, sizeof growth) != sizeof growth) growth = -1;
+  close(fds[0]);
+  if (pid > 0) waitpid(pid, nullptr, 0);
+  return growth;
+}
+
+}  // namespace
+
+nlohmann::json benchLearned(const ReconstructionEnvironment& env, int reps, int batch, int trainIterations) {
+  torch::AutoGradMode gradients(true);  // the caller benchmarks inference under NoGradGuard
+  nlohmann::json out = {{"batch", batch}, {"train_iterations", trainIterations}, {"models", nlohmann::json::array()}};
+  const TrainingSet data = TrainingSet::simulate(env.op, batch, 424242, 0.015);
+  const torch::Tensor d = data.sinograms.to(env.device), fbp = data.fbp.to(env.device);
+  std::printf("\n%-14s %6s %16s %18s %12s\n", "learned model", "batch", "iteration ms", "train step ms", "params");
+  std::map<ModelKind, double> stepMs;
+  for (ModelKind kind : allModelKinds()) {
+    torch::manual_seed(0);
+    const auto model = makeLearnedModel(ModelSpec::defaults(kind), env.op);
+    model->to(env.device);
+    // One iteration of the fixed-point map (the whole forward pass for U-Net).
+    const double iterMs = medianOf(reps, [&] { model->infer(d, fbp, 1, nullptr); });
+    TrainingOptions o;
+    o.batchSize = batch;
+    o.trainIterations = trainIterations;
+    Trainer trainer(*model, env.device, o);
+    const double trainMs = medianOf(std::max(1, reps / 5), [&] { trainer.step(data.images, data.sinograms, data.fbp); });
+    stepMs[kind] = trainMs;
+    std::printf("%-14s %6d %16.1f %18.1f %12lld\n", modelDisplayName(kind).c_str(), batch, iterMs, trainMs,
+                static_cast<long long>(model->trainableParameters()));
+    out["models"].push_back({{"model", modelId(kind)},
+                             {"iteration_ms", iterMs},
+                             {"train_step_ms", trainMs},
+                             {"parameters", model->parameterReport()}});
+  }
+  const double ratio = stepMs[ModelKind::ImplicitL2O] / stepMs[ModelKind::ScaleL2O];
+  std::printf("Implicit L2O / Scale_L2O training-epoch time ratio: %.2fx (paper: 4x on a P100)\n", ratio);
+  out["epoch_time_ratio_implicit_over_scale"] = ratio;
+
+  // JFB: memory must not grow with the iteration cap (only the last step keeps a graph).
+  {
+    torch::manual_seed(0);
+    const auto model = makeLearnedModel(ModelSpec::defaults(ModelKind::ScaleL2O), env.op);
+    model->to(env.device);
+    std::map<int, long> growth;
+    for (int cap : {20, 200}) {
+      TrainingOptions o;
+      o.batchSize = batch;
+      o.trainIterations = cap;
+      Trainer trainer(*model, env.device, o);
+      growth[cap] = peakGrowthKb([&] { trainer.step(data.images, data.sinograms, data.fbp); });
+    }
+    const double rel = growth[20] > 0 ? double(growth[200] - growth[20]) / double(growth[20]) : 0;
+    std::printf("Scale_L2O JFB step peak-RSS growth: %.1f MiB at 20 iterations, %.1f MiB at 200 (%+.1f %%, goal < 10 %%)\n",
+                growth[20] / 1024.0, growth[200] / 1024.0, 100 * rel);
+    out["jfb_peak_rss_growth_kib"] = {{"cap_20", growth[20]}, {"cap_200", growth[200]}, {"relative", rel}};
+  }
+
+  std::printf("\n%-14s %6s %12s %12s\n", "shipped model", "batch", "ms/slice", "iterations");
+  out["shipped"] = nlohmann::json::array();
+  for (ModelKind kind : allModelKinds()) {
+    const std::string problem = storedModelProblem(shippedModelDirectory(env.resourceDir, kind));
+    if (!problem.empty()) {
+      std::printf("%-14s %s\n", modelDisplayName(kind).c_str(), problem.c_str());
+      continue;
+    }
+    const auto method = LearnedMethod::loadShipped(env, kind);
+    JobContext ctx("bench");
+    int iterations = 0;
+    const double ms = medianOf(std::max(1, reps / 7), [&] {
+      const auto r = method->reconstruct(data.sinograms, ctx);
+      iterations = r.iterations.empty() ? 0 : r.iterations[0];
+    }) / double(batch);
+    std::printf("%-14s %6d %12.1f %12d\n", modelDisplayName(kind).c_str(), batch, ms, iterations);
+    out["shipped"].push_back({{"model", modelId(kind)}, {"ms_per_slice", ms}, {"iterations", iterations}});
+  }
+  return out;
+}
+
+}  // namespace trustct::cli

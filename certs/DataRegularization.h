@@ -1,0 +1,32 @@
+#pragma once
+// The data-driven regularisation certificate of XAI-L2O: ‖Kx − R(Kx)‖₂ with the K and R of a trained L2O
+// model (Scale_L2O by default). R is the learned prox of the regulariser, so Kx is a fixed point of R
+// exactly when x looks like the images the model was trained on; the value is evaluated on every
+// method's output and labelled from inferences of the model itself.
+#include <memory>
+
+#include "certs/CertificateProperty.h"
+#include "recon/ReconstructionMethod.h"
+#include "recon/learned/Networks.h"
+
+namespace trustct {
+
+class DataRegularizationProperty : public CertificateProperty {
+ public:
+  explicit DataRegularizationProperty(ConvL2ONet net);
+  std::string name() const override { return "data_regularization"; }
+  std::string title() const override { return "Data-driven regularisation"; }
+  std::string modelPart() const override { return "learned prior"; }
+  std::string description() const override;
+  std::optional<PropertyValue> evaluate(const CertificateInput& in) const override;
+  Source calibrationSource() const override { return Source::Inference; }
+
+ private:
+  ConvL2ONet net_;
+};
+
+// The certificate suite a certifying model supports: the standard one, plus the data-driven
+// regulariser when the model is a learned L2O model (its K and R).
+CertificateSuite suiteForModel(const ReconstructionMethod& model);
+
+}  // namespace trustct

@@ -1,0 +1,51 @@
+#include "recon/learned/LearnedMethods.h"
+
+#include <chrono>
+
+#include "recon/Job.h"
+#include "recon/Sha256.h"
+
+namespace trustct {
+
+LearnedMethod::LearnedMethod(const ReconstructionEnvironment& env, StoredModel stored)
+    : env_(env), stored_(std::move(stored)), fbp_(env.op, FbpFilter::Hann) {}
+
+std::unique_ptr<LearnedMethod> LearnedMethod::loadShipped(const ReconstructionEnvironment& env, ModelKind kind) {
+  return std::make_unique<LearnedMethod>(env, loadModel(shippedModelDirectory(env.resourceDir, kind), env.op, env.device));
+}
+
+std::string LearnedMethod::fingerprint() const {
+  return sha256Hex(id() + ";" + stored_.model->weightsFingerprint() + ";" + env_.geometry().fingerprint()).substr(0, 16);
+}
+
+ReconstructionOutput LearnedMethod::reconstruct(const torch::Tensor& sinograms, JobContext& ctx) const {
+  const auto t0 = std::chrono::steady_clock::now();
+  torch::NoGradGuard noGrad;
+  const torch::Tensor d = sinograms.to(env_.device, torch::kFloat32);
+  const LearnedInference r =
+      stored_.model->infer(d, learnedModelFbp(fbp_, d), stored_.model->spec().maxIterations, &ctx);
+  ReconstructionOutput out;
+  out.images = r.x.squeeze(1).to(torch::kCPU);
+  if (!r.iterateResidual.empty()) {
+    out.iterations.assign(d.size(0), r.iterations);
+    out.iterateResidual = r.iterateResidual;
+  }
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ctx.report(1.0, "done");
+  return out;
+}
+
+void registerLearnedMethods(MethodRegistry& registry) {
+  for (ModelKind kind : allModelKinds()) {
+    registry.add(
+        modelId(kind), modelDisplayName(kind),
+        [kind](const ReconstructionEnvironment& env) -> std::unique_ptr<ReconstructionMethod> {
+          return LearnedMethod::loadShipped(env, kind);
+        },
+        [kind](const ReconstructionEnvironment& env) {
+          return storedModelProblem(shippedModelDirectory(env.resourceDir, kind));
+        });
+  }
+}
+
+}  // namespace trustct

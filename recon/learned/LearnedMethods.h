@@ -1,0 +1,37 @@
+#pragma once
+// The trained models as reconstruction methods (ids unet, ffpn, l2o, scale-l2o), available only where
+// their weights and model card exist in resources/models/<id>/.
+#include <memory>
+
+#include "recon/MethodRegistry.h"
+#include "recon/ReconstructionMethod.h"
+#include "recon/learned/ModelStore.h"
+
+namespace trustct {
+
+class LearnedMethod : public ReconstructionMethod {
+ public:
+  LearnedMethod(const ReconstructionEnvironment& env, StoredModel stored);
+  // Loads resources/models/<id>/ for env's geometry and device (InputError naming the file otherwise).
+  static std::unique_ptr<LearnedMethod> loadShipped(const ReconstructionEnvironment& env, ModelKind kind);
+
+  std::string id() const override { return modelId(kind()); }
+  std::string displayName() const override { return modelDisplayName(kind()); }
+  int64_t parameterCount() const override { return stored_.model->trainableParameters(); }
+  std::string fingerprint() const override;
+  ReconstructionOutput reconstruct(const torch::Tensor& sinograms, JobContext& ctx) const override;
+
+  ModelKind kind() const { return stored_.model->spec().kind; }
+  LearnedModel& model() const { return *stored_.model; }
+  const nlohmann::json& card() const { return stored_.card; }
+
+ private:
+  ReconstructionEnvironment env_;
+  StoredModel stored_;
+  FilteredBackProjection fbp_;
+};
+
+// Adds unet, ffpn, l2o and scale-l2o to the registry (idempotent).
+void registerLearnedMethods(MethodRegistry& registry = MethodRegistry::instance());
+
+}  // namespace trustct

@@ -1,0 +1,234 @@
+#include "recon/learned/LearnedModel.h"
+
+#include <cmath>
+
+#include "recon/Errors.h"
+#include "recon/Job.h"
+#include "recon/LAdmmSolver.h"
+#include "recon/Sha256.h"
+
+namespace trustct {
+
+ModelKind parseModelKind(const std::string& id) {
+  for (ModelKind k : allModelKinds())
+    if (modelId(k) == id) return k;
+  throw UsageError("unknown learned model '" + id + "' (expected l2o, scale-l2o, ffpn or unet)");
+}
+
+std::string modelId(ModelKind kind) {
+  switch (kind) {
+    case ModelKind::ImplicitL2O: return "l2o";
+    case ModelKind::ScaleL2O: return "scale-l2o";
+    case ModelKind::FFpn: return "ffpn";
+    case ModelKind::UNet: return "unet";
+  }
+  return "?";
+}
+
+std::string modelDisplayName(ModelKind kind) {
+  switch (kind) {
+    case ModelKind::ImplicitL2O: return "Implicit L2O";
+    case ModelKind::ScaleL2O: return "Scale_L2O";
+    case ModelKind::FFpn: return "F-FPN";
+    case ModelKind::UNet: return "U-Net";
+  }
+  return "?";
+}
+
+const std::vector<ModelKind>& allModelKinds() {
+  static const std::vector<ModelKind> kinds = {ModelKind::UNet, ModelKind::FFpn, ModelKind::ImplicitL2O,
+                                               ModelKind::ScaleL2O};
+  return kinds;
+}
+
+ModelSpec ModelSpec::defaults(ModelKind kind) {
+  ModelSpec s;
+  s.kind = kind;
+  s.channels = kind == ModelKind::ImplicitL2O ? 28 : kind == ModelKind::ScaleL2O ? 16 : 0;
+  // Scale_L2O's frozen values from the authors' configuration until a Bayesian optimisation replaces them.
+  if (kind == ModelKind::ScaleL2O) s.steps = {0.1222, 0.1386, 0.1402, -6.1};
+  s.maxIterations = kind == ModelKind::FFpn ? 100 : 200;
+  return s;
+}
+
+nlohmann::json ModelSpec::toJson() const {
+  nlohmann::json j = {{"kind", modelId(kind)}, {"max_iterations", maxIterations}, {"tolerance", tolerance}};
+  if (kind == ModelKind::ImplicitL2O || kind == ModelKind::ScaleL2O) {
+    j["channels"] = channels;
+    j["initial_steps"] = {{"alpha", steps.alpha}, {"beta", steps.beta}, {"lambda", steps.lambda}, {"s", steps.s}};
+  }
+  if (kind == ModelKind::FFpn) j["lipschitz_gamma"] = lipschitzGamma;
+  return j;
+}
+
+ModelSpec ModelSpec::fromJson(const nlohmann::json& j, const std::string& source) {
+  try {
+    ModelSpec s = defaults(parseModelKind(j.at("kind").get<std::string>()));
+    s.maxIterations = j.at("max_iterations").get<int>();
+    s.tolerance = j.at("tolerance").get<double>();
+    if (j.contains("channels")) s.channels = j.at("channels").get<int>();
+    if (j.contains("initial_steps")) {
+      const auto& st = j.at("initial_steps");
+      s.steps = {st.at("alpha").get<double>(), st.at("beta").get<double>(), st.at("lambda").get<double>(),
+                 st.at("s").get<double>()};
+    }
+    if (j.contains("lipschitz_gamma")) s.lipschitzGamma = j.at("lipschitz_gamma").get<double>();
+    if (s.maxIterations < 1 || !(s.tolerance >= 0) || s.channels < 0)
+      throw InputError(source, "model architecture has out-of-range values");
+    return s;
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(source, std::string("malformed model architecture: ") + e.what());
+  } catch (const UsageError& e) {
+    throw InputError(source, e.what());
+  }
+}
+
+nlohmann::json LearnedModel::parameterReport() const { return {{"trainable", trainableParameters()}}; }
+
+std::string LearnedModel::weightsFingerprint() const {
+  std::string bytes = spec_.toJson().dump();
+  auto add = [&](const std::string& name, const torch::Tensor& t) {
+    const torch::Tensor c = t.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+    bytes += name;
+    bytes.append(static_cast<const char*>(c.data_ptr()), c.numel() * sizeof(float));
+  };
+  for (const auto& p : module().named_parameters()) add(p.key(), p.value());
+  for (const auto& b : module().named_buffers()) add(b.key(), b.value());
+  return sha256Hex(bytes).substr(0, 16);
+}
+
+torch::Tensor learnedModelFbp(const FilteredBackProjection& fbp, const torch::Tensor& d) {
+  torch::NoGradGuard noGrad;
+  return fbp.reconstruct(d).unsqueeze(1);
+}
+
+// ---------------------------------------------------------------------------------------------- L2O
+
+L2OModel::L2OModel(const ModelSpec& spec, std::shared_ptr<const RadonOperator> op)
+    : LearnedModel(spec), op_(std::move(op)),
+      net_(spec.channels, spec.kind == ModelKind::ImplicitL2O, spec.steps) {}
+
+LearnedInference L2OModel::infer(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations, JobContext* ctx) {
+  torch::NoGradGuard noGrad;
+  net_->eval();
+  LAdmmSolver solver(op_, *net_);
+  const LAdmmResult r = solver.solve(d, net_->delta(d), fbp.clamp(0.0, 1.0), net_->steps(),
+                                     {spec_.tolerance, maxIterations}, ctx);
+  return {r.x, r.iterations, r.iterateResidual};
+}
+
+torch::Tensor L2OModel::trainingOutput(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations) {
+  net_->train();
+  LAdmmSolver solver(op_, *net_);
+  LAdmmState state = solver.solve(d, net_->delta(d).detach(), fbp.clamp(0.0, 1.0), net_->steps(),
+                                  {spec_.tolerance, maxIterations}, nullptr)
+                         .state;
+  solver.step(state, d, net_->delta(d), net_->steps());  // the one differentiable step (JFB)
+  return state.x;
+}
+
+nlohmann::json L2OModel::parameterReport() const {
+  return {{"trainable", trainableParameters()},
+          {"unique", net_->uniqueParameterCount()},
+          {"paper_convention", net_->paperParameterCount()},
+          {"steps_trainable", net_->trainsSteps()}};
+}
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------- F-FPN
+// u ← T(u) = P(N_Θ(u)) with the measurement step P(v) = v − 1.99·S·Aᵀ(Av − d). S = diag(1/(AᵀA𝟙)) (ours:
+// the papers' 1/nnz per column assumes the unnormalised A); for a nonnegative A this bounds
+// ‖S^½AᵀAS^½‖ ≤ 1, so P is an averaged (nonexpansive) map. The network output is clamped to [0, 10] as
+// in the authors' code, which leaves the box constraint to the certificate.
+class FFpnModel : public LearnedModel {
+ public:
+  FFpnModel(const ModelSpec& spec, std::shared_ptr<const RadonOperator> op) : LearnedModel(spec), op_(std::move(op)) {
+    torch::NoGradGuard noGrad;
+    const int n = op_->geometry().imageSize;
+    const torch::Tensor ones = torch::ones({1, n, n});
+    precond_ = (1.0 / op_->adjoint(op_->forward(ones)).clamp_min(1e-6)).view({1, 1, n, n});
+  }
+  torch::nn::Module& module() override { return *net_; }
+
+  LearnedInference infer(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations, JobContext* ctx) override {
+    torch::NoGradGuard noGrad;
+    net_->eval();
+    LearnedInference out;
+    torch::Tensor u = fbp.clamp(0.0, 1.0), residual;
+    for (int k = 1; k <= maxIterations; ++k) {
+      if (ctx) ctx->throwIfCancelled();
+      const torch::Tensor next = apply(u, d);
+      residual = (next - u).flatten(1).norm(2, 1);
+      u = next;
+      out.iterations = k;
+      if (ctx && k % 5 == 0) ctx->report(double(k) / maxIterations, "iteration " + std::to_string(k));
+      if (residual.max().item<double>() <= spec_.tolerance) break;
+    }
+    out.x = u;
+    if (residual.defined()) {
+      const torch::Tensor r = residual.to(torch::kCPU, torch::kFloat64).contiguous();
+      out.iterateResidual.assign(r.data_ptr<double>(), r.data_ptr<double>() + r.numel());
+    }
+    return out;
+  }
+
+  torch::Tensor trainingOutput(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations) override {
+    torch::Tensor u = infer(d, fbp, maxIterations, nullptr).x;
+    net_->train();
+    {
+      // Lipschitz control as in the authors' code: measure T on a random perturbation, rescale N_Θ.
+      torch::NoGradGuard noGrad;
+      const torch::Tensor w = u + torch::randn_like(u);
+      const double ratio = ((apply(w, d) - apply(u, d)).flatten(1).norm(2, 1).mean() /
+                            (w - u).flatten(1).norm(2, 1).mean()).item<double>();
+      net_->rescale(ratio, spec_.lipschitzGamma);
+    }
+    return apply(u, d);
+  }
+
+ private:
+  torch::Tensor apply(const torch::Tensor& u, const torch::Tensor& d) {
+    const torch::Tensor v = net_->forward(u).clamp(0.0, 10.0);
+    const torch::Tensor g = op_->adjoint(op_->forward(v.squeeze(1)) - d).unsqueeze(1);
+    return v - 1.99 * precond_.to(v.device()) * g;
+  }
+
+  std::shared_ptr<const RadonOperator> op_;
+  FixedPointNet net_;
+  torch::Tensor precond_;  // (1, 1, H, W), CPU; moved with the data
+};
+
+// ---------------------------------------------------------------------------------------------- U-Net
+class UNetModel : public LearnedModel {
+ public:
+  explicit UNetModel(const ModelSpec& spec) : LearnedModel(spec) {}
+  torch::nn::Module& module() override { return *net_; }
+  LearnedInference infer(const torch::Tensor&, const torch::Tensor& fbp, int, JobContext* ctx) override {
+    torch::NoGradGuard noGrad;
+    net_->eval();
+    if (ctx) ctx->throwIfCancelled();
+    return {net_->forward(fbp), 0, {}};
+  }
+  torch::Tensor trainingOutput(const torch::Tensor&, const torch::Tensor& fbp, int) override {
+    net_->train();
+    return net_->forward(fbp);
+  }
+
+ private:
+  UNet net_;
+};
+
+}  // namespace
+
+std::unique_ptr<LearnedModel> makeLearnedModel(const ModelSpec& spec, std::shared_ptr<const RadonOperator> op) {
+  switch (spec.kind) {
+    case ModelKind::ImplicitL2O:
+    case ModelKind::ScaleL2O: return std::make_unique<L2OModel>(spec, std::move(op));
+    case ModelKind::FFpn: return std::make_unique<FFpnModel>(spec, std::move(op));
+    case ModelKind::UNet: return std::make_unique<UNetModel>(spec);
+  }
+  throw UsageError("unknown model kind");
+}
+
+}  // namespace trustct

@@ -1,0 +1,96 @@
+#pragma once
+// One learned model (Implicit L2O, Scale_L2O, F-FPN or U-Net) as the trainer and the reconstruction
+// method see it: inference without gradients, a differentiable training output (JFB for the fixed-point
+// models: iterate without gradients, then one step with them) and its architecture as JSON.
+#include <torch/torch.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "recon/Fbp.h"
+#include "recon/RadonOperator.h"
+#include "recon/learned/Networks.h"
+
+namespace trustct {
+
+class JobContext;
+
+enum class ModelKind { ImplicitL2O, ScaleL2O, FFpn, UNet };
+ModelKind parseModelKind(const std::string& id);  // UsageError for unknown ids
+std::string modelId(ModelKind kind);              // l2o, scale-l2o, ffpn, unet
+std::string modelDisplayName(ModelKind kind);     // Implicit L2O, Scale_L2O, F-FPN, U-Net
+const std::vector<ModelKind>& allModelKinds();
+
+// Architecture and fixed settings: written to the model card, enough to rebuild the module before
+// loading its weights.
+struct ModelSpec {
+  ModelKind kind = ModelKind::ScaleL2O;
+  int channels = 16;                      // L2O: C
+  ConvL2ONetImpl::Steps steps;            // L2O: initial (Implicit) or frozen (Scale) step sizes
+  int maxIterations = 200;                // fixed-point models at inference
+  double tolerance = 1e-3;                // stop when max_b ‖x^{k+1} − x^k‖₂ ≤ tolerance
+  double lipschitzGamma = 0.99;           // F-FPN
+
+  static ModelSpec defaults(ModelKind kind);
+  nlohmann::json toJson() const;
+  static ModelSpec fromJson(const nlohmann::json& j, const std::string& source);  // InputError
+};
+
+struct LearnedInference {
+  torch::Tensor x;                      // (B, 1, H, W)
+  int iterations = 0;                   // 0 for direct networks
+  std::vector<double> iterateResidual;  // per sample; empty for direct networks
+};
+
+class LearnedModel {
+ public:
+  virtual ~LearnedModel() = default;
+  const ModelSpec& spec() const { return spec_; }
+  virtual torch::nn::Module& module() = 0;
+  const torch::nn::Module& module() const { return const_cast<LearnedModel*>(this)->module(); }
+
+  // d: (B, angles, bins); fbp: (B, 1, H, W), FBP of d (warm start or network input). No gradients.
+  virtual LearnedInference infer(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations,
+                                 JobContext* ctx) = 0;
+  // The output the loss is taken on; gradients flow to the parameters (through the last step only).
+  virtual torch::Tensor trainingOutput(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations) = 0;
+  // Projections after each optimiser step (step-size clamps); nothing by default.
+  virtual void afterOptimizerStep() {}
+
+  int64_t trainableParameters() const { return countTrainableParameters(module()); }
+  // {"trainable": n, ...}: L2O models add "unique" and "paper_convention".
+  virtual nlohmann::json parameterReport() const;
+  // Stable digest of the weights and the spec: calibrations and caches are bound to it.
+  std::string weightsFingerprint() const;
+
+  // Moves the module to `device`; every input must then be on that device.
+  void to(const torch::Device& device) { module().to(device); }
+
+ protected:
+  explicit LearnedModel(ModelSpec spec) : spec_(std::move(spec)) {}
+  ModelSpec spec_;
+};
+
+std::unique_ptr<LearnedModel> makeLearnedModel(const ModelSpec& spec, std::shared_ptr<const RadonOperator> op);
+
+// The L2O models expose their network (K, R and steps) for the data-driven regularisation certificate.
+class L2OModel : public LearnedModel {
+ public:
+  L2OModel(const ModelSpec& spec, std::shared_ptr<const RadonOperator> op);
+  torch::nn::Module& module() override { return *net_; }
+  LearnedInference infer(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations, JobContext* ctx) override;
+  torch::Tensor trainingOutput(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations) override;
+  void afterOptimizerStep() override { net_->clampSteps(); }
+  nlohmann::json parameterReport() const override;
+  ConvL2ONet net() const { return net_; }
+
+ private:
+  std::shared_ptr<const RadonOperator> op_;
+  ConvL2ONet net_;
+};
+
+// The FBP every learned model starts from: Hann-windowed (less noise for the warm start), unclamped.
+torch::Tensor learnedModelFbp(const FilteredBackProjection& fbp, const torch::Tensor& d);
+
+}  // namespace trustct

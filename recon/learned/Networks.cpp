@@ -1,0 +1,155 @@
+#include "recon/learned/Networks.h"
+
+#include <cmath>
+
+namespace trustct {
+namespace F = torch::nn::functional;
+
+namespace {
+
+// PyTorch's default Conv2d initialisation: U(−1/√fan_in, 1/√fan_in) for weight and bias.
+torch::Tensor uniformInit(std::vector<int64_t> shape, int64_t fanIn) {
+  const double bound = 1.0 / std::sqrt(double(fanIn));
+  return torch::empty(shape).uniform_(-bound, bound);
+}
+
+constexpr double kMinStep = 1e-4, kMaxStep = 100;
+
+}  // namespace
+
+ConvL2ONetImpl::ConvL2ONetImpl(int channels, bool trainSteps, Steps initial)
+    : channels_(channels), trainSteps_(trainSteps) {
+  TORCH_CHECK(channels >= 1, "ConvL2ONet: channels must be >= 1");
+  const int64_t c = channels;
+  kWeight_ = register_parameter("K", uniformInit({c, 1, 3, 3}, 9));
+  for (int i = 0; i < 3; ++i) {
+    rWeight_.push_back(register_parameter("R" + std::to_string(i) + "_weight", uniformInit({c, c, 5, 5}, 25 * c)));
+    rBias_.push_back(register_parameter("R" + std::to_string(i) + "_bias", uniformInit({c}, 25 * c)));
+  }
+  auto scalar = [&](const std::string& name, double v) {
+    torch::Tensor t = torch::tensor(v, torch::kFloat32);
+    return trainSteps ? register_parameter(name, t) : register_buffer(name, t);
+  };
+  logAlpha_ = scalar("log_alpha", std::log(initial.alpha));
+  logBeta_ = scalar("log_beta", std::log(initial.beta));
+  logLambda_ = scalar("log_lambda", std::log(initial.lambda));
+  s_ = scalar("s", initial.s);
+  clampSteps();
+}
+
+torch::Tensor ConvL2ONetImpl::applyK(const torch::Tensor& x) const {
+  return F::conv2d(x, kWeight_, F::Conv2dFuncOptions().padding(1));
+}
+
+torch::Tensor ConvL2ONetImpl::applyKt(const torch::Tensor& p) const {
+  // conv_transpose2d with the same (C, 1, 3, 3) tensor is the exact adjoint of applyK.
+  return F::conv_transpose2d(p, kWeight_, F::ConvTranspose2dFuncOptions().padding(1));
+}
+
+torch::Tensor ConvL2ONetImpl::applyR(const torch::Tensor& p) const {
+  torch::Tensor q = p;
+  for (size_t i = 0; i < rWeight_.size(); ++i)
+    q = q + F::leaky_relu(F::conv2d(q, rWeight_[i], F::Conv2dFuncOptions().bias(rBias_[i]).padding(2)),
+                          F::LeakyReLUFuncOptions().negative_slope(0.1));
+  return q;
+}
+
+torch::Tensor ConvL2ONetImpl::prox(const torch::Tensor& p, const torch::Tensor&) const { return applyR(p); }
+
+LAdmmSteps ConvL2ONetImpl::steps() const { return {logAlpha_.exp(), logBeta_.exp(), logLambda_.exp()}; }
+
+ConvL2ONetImpl::Steps ConvL2ONetImpl::stepValues() const {
+  return {std::exp(logAlpha_.item<double>()), std::exp(logBeta_.item<double>()), std::exp(logLambda_.item<double>()),
+          s_.item<double>()};
+}
+
+torch::Tensor ConvL2ONetImpl::delta(const torch::Tensor& d) const { return s_.exp() * d.flatten(1).norm(2, 1); }
+
+void ConvL2ONetImpl::clampSteps() {
+  torch::NoGradGuard noGrad;
+  for (torch::Tensor* t : {&logAlpha_, &logBeta_, &logLambda_}) t->clamp_(std::log(kMinStep), std::log(kMaxStep));
+  s_.clamp_(-20.0, 0.0);
+}
+
+torch::Tensor ConvL2ONetImpl::regularizationResidual(const torch::Tensor& x) const {
+  const torch::Tensor kx = applyK(x);
+  return (kx - applyR(kx)).flatten(1).norm(2, 1);
+}
+
+int64_t ConvL2ONetImpl::uniqueParameterCount() const {
+  const int64_t c = channels_;
+  return 75 * c * c + 12 * c + (trainSteps_ ? 4 : 0);
+}
+
+int64_t ConvL2ONetImpl::paperParameterCount() const { return uniqueParameterCount() + 9 * int64_t(channels_); }
+
+FixedPointNetImpl::FixedPointNetImpl() {
+  const int64_t c = kChannels;
+  const std::vector<std::pair<int64_t, int64_t>> io = {{1, c}, {c, c}, {c, c}, {c, c}, {c, c}, {c, c}, {c, c}, {c, 1}};
+  for (const auto& [in, out] : io)
+    convs_->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).padding(1)));
+  register_module("convs", convs_);
+}
+
+torch::Tensor FixedPointNetImpl::forward(const torch::Tensor& u) {
+  const auto act = F::LeakyReLUFuncOptions().negative_slope(kSlope);
+  auto conv = [&](size_t i, const torch::Tensor& t) { return convs_[i]->as<torch::nn::Conv2d>()->forward(t); };
+  auto block = [&](size_t first, const torch::Tensor& t) {
+    return F::leaky_relu(conv(first + 1, F::leaky_relu(conv(first, t), act)), act);
+  };
+  torch::Tensor h = block(0, u);
+  h = h + block(2, h);
+  h = h + block(4, h);
+  return u + block(6, h);
+}
+
+void FixedPointNetImpl::rescale(double lipschitzRatio, double gamma) {
+  if (!(lipschitzRatio > gamma)) return;
+  torch::NoGradGuard noGrad;
+  const double factor = std::pow(gamma / lipschitzRatio, 1.0 / double(convs_->size()));
+  for (auto& p : parameters()) p.mul_(factor);
+}
+
+namespace {
+
+torch::nn::Sequential contractBlock(int64_t in, int64_t out, int64_t k, int64_t pad) {
+  using namespace torch::nn;
+  return Sequential(Conv2d(Conv2dOptions(in, out, k).padding(pad)), BatchNorm2d(out), ReLU(),
+                    Conv2d(Conv2dOptions(out, out, k).padding(pad)), BatchNorm2d(out), ReLU(),
+                    MaxPool2d(MaxPool2dOptions(3).stride(2).padding(1)));
+}
+
+torch::nn::Sequential expandBlock(int64_t in, int64_t out) {
+  using namespace torch::nn;
+  return Sequential(Conv2d(Conv2dOptions(in, out, 3).padding(1)), BatchNorm2d(out), ReLU(),
+                    Conv2d(Conv2dOptions(out, out, 3).padding(1)), BatchNorm2d(out), ReLU(),
+                    ConvTranspose2d(ConvTranspose2dOptions(out, out, 3).stride(2).padding(1).output_padding(1)));
+}
+
+}  // namespace
+
+UNetImpl::UNetImpl()
+    : down1_(register_module("down1", contractBlock(1, 32, 7, 3))),
+      down2_(register_module("down2", contractBlock(32, 64, 3, 1))),
+      down3_(register_module("down3", contractBlock(64, 128, 3, 1))),
+      up3_(register_module("up3", expandBlock(128, 64))),
+      up2_(register_module("up2", expandBlock(128, 32))),
+      up1_(register_module("up1", expandBlock(64, 1))) {}
+
+torch::Tensor UNetImpl::forward(const torch::Tensor& x) {
+  const torch::Tensor c1 = down1_->forward(x);
+  const torch::Tensor c2 = down2_->forward(c1);
+  const torch::Tensor c3 = down3_->forward(c2);
+  const torch::Tensor u3 = up3_->forward(c3);
+  const torch::Tensor u2 = up2_->forward(torch::cat({u3, c2}, 1));
+  return up1_->forward(torch::cat({u2, c1}, 1));
+}
+
+int64_t countTrainableParameters(const torch::nn::Module& m) {
+  int64_t n = 0;
+  for (const auto& p : m.parameters())
+    if (p.requires_grad()) n += p.numel();
+  return n;
+}
+
+}  // namespace trustct

@@ -1,0 +1,81 @@
+#pragma once
+// The learned networks of science.md §3 as LibTorch modules. Device-generic: every tensor follows the
+// module (`to(device)`), nothing assumes the CPU.
+//   ConvL2ONet     K (3×3 conv 1→C, no bias), Kᵀ (its exact adjoint, sharing the weight), learned prox R
+//                  (3 residual 5×5 conv layers, LeakyReLU 0.1) and the L-ADMM step sizes α, β, λ, s.
+//   FixedPointNet  F-FPN's N_Θ: 4 residual blocks of two 3×3 convolutions (1→42→…→42→1), 96,307 parameters.
+//   UNet           the FBP post-processing U-Net, 533,593 parameters.
+#include <torch/torch.h>
+
+#include "recon/LAdmmSolver.h"
+
+namespace trustct {
+
+// Implicit L2O (steps trainable) and Scale_L2O (steps frozen: stored as buffers, not parameters).
+class ConvL2ONetImpl : public torch::nn::Module, public LAdmmProblem {
+ public:
+  struct Steps {
+    double alpha = 0.1, beta = 0.1, lambda = 0.1, s = -5;  // δ = e^s·‖d‖
+  };
+  ConvL2ONetImpl(int channels, bool trainSteps, Steps initial);
+
+  torch::Tensor applyK(const torch::Tensor& x) const override;
+  torch::Tensor applyKt(const torch::Tensor& p) const override;
+  // The learned prox R (λ is absorbed into R's weights).
+  torch::Tensor prox(const torch::Tensor& p, const torch::Tensor& lambda) const override;
+  torch::Tensor applyR(const torch::Tensor& p) const;
+
+  // α, β, λ = exp(log value), kept inside [1e-4, 100] by clamping the logs after each optimiser step.
+  LAdmmSteps steps() const;
+  Steps stepValues() const;
+  torch::Tensor delta(const torch::Tensor& d) const;  // (B): e^s·‖d_b‖
+  void clampSteps();
+
+  // ‖Kx − R(Kx)‖₂ per image: the data-driven regularisation certificate. x: (B, 1, H, W) → (B).
+  torch::Tensor regularizationResidual(const torch::Tensor& x) const;
+
+  int channels() const { return channels_; }
+  bool trainsSteps() const { return trainSteps_; }
+  // Trainable parameters with Kᵀ sharing K's weight: 75C² + 12C (+ 4 when the steps train).
+  int64_t uniqueParameterCount() const;
+  // The papers' convention, which counts Kᵀ's weight as a separate tensor: 75C² + 21C (+ 4).
+  int64_t paperParameterCount() const;
+
+ private:
+  int channels_;
+  bool trainSteps_;
+  torch::Tensor kWeight_;                       // (C, 1, 3, 3)
+  std::vector<torch::Tensor> rWeight_, rBias_;  // 3 × (C, C, 5, 5) and (C)
+  torch::Tensor logAlpha_, logBeta_, logLambda_, s_;
+};
+TORCH_MODULE(ConvL2ONet);
+
+class FixedPointNetImpl : public torch::nn::Module {
+ public:
+  static constexpr int kChannels = 42;
+  static constexpr double kSlope = 0.05;
+  FixedPointNetImpl();
+  // N_Θ(u) = u + block₄(block₃(block₂(block₁(u)))) with residual connections inside blocks 2 and 3.
+  torch::Tensor forward(const torch::Tensor& u);
+  // Scales every convolution so that the estimated Lipschitz constant of `op` is at most gamma.
+  // `lipschitzRatio` is the measured ‖op(u + η) − op(u)‖ / ‖η‖ (mean over the batch).
+  void rescale(double lipschitzRatio, double gamma);
+
+ private:
+  torch::nn::ModuleList convs_;  // 8 convolutions, 3×3, bias
+};
+TORCH_MODULE(FixedPointNet);
+
+class UNetImpl : public torch::nn::Module {
+ public:
+  UNetImpl();
+  torch::Tensor forward(const torch::Tensor& x);  // (B, 1, H, W) with H, W divisible by 8
+
+ private:
+  torch::nn::Sequential down1_, down2_, down3_, up3_, up2_, up1_;
+};
+TORCH_MODULE(UNet);
+
+int64_t countTrainableParameters(const torch::nn::Module& m);
+
+}  // namespace trustct

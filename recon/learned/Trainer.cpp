@@ -1,0 +1,240 @@
+#include "recon/learned/Trainer.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <numeric>
+
+#include "recon/AtomicFile.h"
+#include "recon/Errors.h"
+#include "recon/Job.h"
+#include "recon/Metrics.h"
+#include "recon/Rng.h"
+#include "recon/SimulatedDataset.h"
+
+namespace trustct {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// The visiting order of epoch `epoch`: a Fisher–Yates shuffle from our own Rng, so a resumed run sees
+// exactly the batches an uninterrupted one would have seen.
+std::vector<int64_t> epochOrder(int64_t n, uint64_t seed, int epoch) {
+  std::vector<int64_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  Rng rng = Rng::forItem(seed ^ 0x73687566666c65ULL, static_cast<uint64_t>(epoch));
+  for (int64_t i = n - 1; i > 0; --i) std::swap(order[i], order[static_cast<int64_t>(rng.uniform() * (i + 1))]);
+  return order;
+}
+
+}  // namespace
+
+TrainingSet TrainingSet::simulate(std::shared_ptr<const RadonOperator> op, int64_t count, uint64_t seed, double noise,
+                                  JobContext* ctx) {
+  if (count < 1) throw UsageError("a training set needs at least one sample");
+  SimulatedDataset data(op, PhantomKind::Ellipses, count, seed, NoiseModel::parse("gaussian", noise), true);
+  FilteredBackProjection fbp(op, FbpFilter::Hann);
+  TrainingSet set;
+  const Geometry& g = op->geometry();
+  set.images = torch::empty({count, 1, g.imageSize, g.imageSize});
+  set.sinograms = torch::empty({count, g.numAngles, g.numBins});
+  const int64_t chunk = 64;
+  for (int64_t first = 0; first < count; first += chunk) {
+    if (ctx) ctx->throwIfCancelled();
+    const int64_t n = std::min(chunk, count - first);
+    torch::Tensor images, sinos;
+    data.batch(first, n, images, sinos);
+    set.images.narrow(0, first, n).copy_(images.unsqueeze(1));
+    set.sinograms.narrow(0, first, n).copy_(sinos);
+    if (ctx) ctx->report(double(first + n) / count, "simulated " + std::to_string(first + n) + " samples");
+  }
+  set.fbp = learnedModelFbp(fbp, set.sinograms);
+  set.description = {{"phantom", "ellipses"}, {"count", count},    {"seed", seed},
+                     {"noise", "gaussian " + std::to_string(noise)}, {"analytic_sinograms", true}};
+  return set;
+}
+
+TrainingSet TrainingSet::slice(int64_t first, int64_t count) const {
+  TrainingSet s{images.narrow(0, first, count), sinograms.narrow(0, first, count), fbp.narrow(0, first, count),
+                description};
+  s.description["count"] = count;
+  s.description["first"] = first;
+  return s;
+}
+
+double meanPsnr(LearnedModel& model, const TrainingSet& data, const torch::Device& device, int maxIterations,
+                int batch, JobContext* ctx, double* meanSsim) {
+  double sum = 0, ssimSum = 0;
+  for (int64_t first = 0; first < data.size(); first += batch) {
+    const int64_t n = std::min<int64_t>(batch, data.size() - first);
+    const LearnedInference r = model.infer(data.sinograms.narrow(0, first, n).to(device),
+                                           data.fbp.narrow(0, first, n).to(device), maxIterations, ctx);
+    const torch::Tensor x = r.x.squeeze(1).to(torch::kCPU);
+    for (int64_t i = 0; i < n; ++i) {
+      sum += psnr(x[i], data.images[first + i][0]);
+      if (meanSsim) ssimSum += ssim(x[i], data.images[first + i][0]);
+    }
+  }
+  if (meanSsim) *meanSsim = ssimSum / double(data.size());
+  return sum / double(data.size());
+}
+
+Trainer::Trainer(LearnedModel& model, const torch::Device& device, TrainingOptions options)
+    : model_(model), device_(device), options_(std::move(options)),
+      optimizer_((model.to(device), model.module().parameters()), torch::optim::AdamOptions(options_.learningRate)) {
+  if (options_.batchSize < 1) throw UsageError("batch size must be >= 1");
+  if (options_.epochs < 1) throw UsageError("epochs must be >= 1");
+  if (!(options_.learningRate > 0)) throw UsageError("learning rate must be > 0");
+  if (options_.trainIterations < 1 || options_.validationIterations < 1)
+    throw UsageError("iteration caps must be >= 1");
+}
+
+double Trainer::step(const torch::Tensor& images, const torch::Tensor& sinograms, const torch::Tensor& fbp) {
+  const torch::Tensor x = model_.trainingOutput(sinograms.to(device_), fbp.to(device_), options_.trainIterations);
+  const torch::Tensor loss = torch::mse_loss(x, images.to(device_));
+  optimizer_.zero_grad();
+  loss.backward();
+  optimizer_.step();
+  model_.afterOptimizerStep();
+  return loss.item<double>();
+}
+
+double Trainer::validate(const TrainingSet& data, JobContext* ctx) {
+  return meanPsnr(model_, data, device_, options_.validationIterations, options_.batchSize, ctx);
+}
+
+void Trainer::saveCheckpoint(const TrainingResult& r, int epoch, int64_t batchInEpoch) const {
+  torch::serialize::OutputArchive archive, modelArchive, optimizerArchive;
+  model_.module().save(modelArchive);
+  optimizer_.save(optimizerArchive);
+  archive.write("model", modelArchive);
+  archive.write("optimizer", optimizerArchive);
+  const nlohmann::json state = {{"epoch", epoch},           {"batch", batchInEpoch}, {"steps", r.steps},
+                                {"last_loss", r.lastLoss},  {"validation_psnr", r.validationPsnr},
+                                {"seconds", r.seconds},     {"history", r.history}, {"sessions", r.sessions},
+                                {"spec", model_.spec().toJson()}};
+  archive.write("state", c10::IValue(state.dump()));
+  writeFileAtomically(options_.checkpointPath, [&](std::ostream& out) { archive.save_to(out); });
+}
+
+bool Trainer::loadCheckpoint(TrainingResult& r, int& epoch, int64_t& batchInEpoch) {
+  if (!std::filesystem::exists(options_.checkpointPath)) return false;
+  try {
+    torch::serialize::InputArchive archive, modelArchive, optimizerArchive;
+    archive.load_from(options_.checkpointPath, device_);
+    c10::IValue stateValue;
+    archive.read("state", stateValue);
+    const nlohmann::json state = nlohmann::json::parse(stateValue.toStringRef());
+    // The inference settings (iteration cap, tolerance) are not training state and may change on resume.
+    auto trained = [](nlohmann::json spec) {
+      spec.erase("max_iterations");
+      spec.erase("tolerance");
+      return spec;
+    };
+    if (trained(state.at("spec")) != trained(model_.spec().toJson()))
+      throw InputError(options_.checkpointPath, "checkpoint was made for another model: " + state.at("spec").dump());
+    archive.read("model", modelArchive);
+    archive.read("optimizer", optimizerArchive);
+    model_.module().load(modelArchive);
+    optimizer_.load(optimizerArchive);
+    epoch = state.at("epoch").get<int>();
+    batchInEpoch = state.at("batch").get<int64_t>();
+    r.steps = state.at("steps").get<int64_t>();
+    r.lastLoss = state.at("last_loss").get<double>();
+    r.validationPsnr = state.at("validation_psnr").get<double>();
+    r.seconds = state.at("seconds").get<double>();
+    r.history = state.at("history");
+    r.sessions = state.value("sessions", nlohmann::json::array());
+    r.epochsDone = epoch;
+    return true;
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(options_.checkpointPath, std::string("malformed checkpoint state: ") + e.what());
+  } catch (const c10::Error& e) {
+    throw InputError(options_.checkpointPath, std::string("cannot read checkpoint: ") + e.what_without_backtrace());
+  }
+}
+
+TrainingResult Trainer::run(const TrainingSet& train, const TrainingSet& validation, JobContext& ctx) {
+  TrainingResult r;
+  int epoch = 0;
+  int64_t firstBatch = 0;
+  if (options_.resume && !options_.checkpointPath.empty() && loadCheckpoint(r, epoch, firstBatch)) {
+    char msg[160];
+    std::snprintf(msg, sizeof msg, "resumed at epoch %d, batch %lld (%lld steps)", epoch + 1,
+                  static_cast<long long>(firstBatch), static_cast<long long>(r.steps));
+    ctx.report(0, msg);
+  } else {
+    torch::manual_seed(options_.seed);
+  }
+  const int64_t n = train.size(), batches = (n + options_.batchSize - 1) / options_.batchSize;
+  int64_t totalSteps = int64_t(options_.epochs) * batches;
+  if (options_.maxSteps >= 0) totalSteps = std::min(totalSteps, options_.maxSteps);
+  const auto t0 = Clock::now();
+  r.sessions.push_back({{"note", options_.sessionNote}, {"first_step", r.steps}});
+  const double priorSeconds = r.seconds;
+  const int64_t priorSteps = r.steps;
+  auto lastSave = Clock::now();
+  bool stop = r.steps >= totalSteps;
+  for (; epoch < options_.epochs && !stop; ++epoch) {
+    const std::vector<int64_t> order = epochOrder(n, options_.seed, epoch);
+    double lossSum = 0;
+    int64_t lossCount = 0;
+    bool epochComplete = true;
+    for (int64_t b = firstBatch; b < batches; ++b) {
+      ctx.throwIfCancelled();
+      const int64_t first = b * options_.batchSize, count = std::min<int64_t>(options_.batchSize, n - first);
+      const torch::Tensor idx = torch::from_blob(const_cast<int64_t*>(order.data()) + first, {count}, torch::kInt64).clone();
+      torch::manual_seed(options_.seed * 1000003ULL + static_cast<uint64_t>(r.steps));  // Lipschitz probes
+      r.lastLoss = step(train.images.index_select(0, idx), train.sinograms.index_select(0, idx),
+                        train.fbp.index_select(0, idx));
+      lossSum += r.lastLoss;
+      ++lossCount;
+      ++r.steps;
+      r.seconds = priorSeconds + since(t0);
+      r.sessions.back()["seconds"] = since(t0);
+      r.sessions.back()["last_step"] = r.steps;
+      char msg[200];
+      std::snprintf(msg, sizeof msg, "epoch %d/%d, batch %lld/%lld, loss %.3e, val PSNR %s", epoch + 1, options_.epochs,
+                    static_cast<long long>(b + 1), static_cast<long long>(batches), r.lastLoss,
+                    r.history.empty() ? "n/a" : (std::to_string(r.validationPsnr).substr(0, 5) + " dB").c_str());
+      // The fraction counts this session's steps only, so the hub's ETA stays right after a resume.
+      ctx.report(double(r.steps - priorSteps) / double(std::max<int64_t>(1, totalSteps - priorSteps)), msg);
+      if (r.steps >= totalSteps || (options_.maxSeconds > 0 && since(t0) >= options_.maxSeconds)) {
+        stop = true;
+        if (b + 1 < batches) {
+          epochComplete = false;
+          if (!options_.checkpointPath.empty()) saveCheckpoint(r, epoch, b + 1);
+          break;
+        }
+      }
+      if (!options_.checkpointPath.empty() && since(lastSave) >= options_.checkpointSeconds) {
+        saveCheckpoint(r, epoch, b + 1);
+        lastSave = Clock::now();
+      }
+    }
+    if (!epochComplete) break;  // stopped inside an epoch (maxSteps): no epoch summary
+    firstBatch = 0;
+    if (validation.size() > 0) r.validationPsnr = validate(validation, &ctx);
+    r.epochsDone = epoch + 1;
+    r.seconds = priorSeconds + since(t0);
+    r.history.push_back({{"epoch", epoch + 1},
+                         {"mean_loss", lossCount ? lossSum / double(lossCount) : r.lastLoss},
+                         {"validation_psnr", r.validationPsnr},
+                         {"steps", r.steps},
+                         {"seconds", r.seconds}});
+    char msg[160];
+    std::snprintf(msg, sizeof msg, "epoch %d/%d done: mean loss %.3e, val PSNR %.2f dB", epoch + 1, options_.epochs,
+                  lossCount ? lossSum / double(lossCount) : r.lastLoss, r.validationPsnr);
+    ctx.report(double(r.steps - priorSteps) / double(std::max<int64_t>(1, totalSteps - priorSteps)), msg);
+    if (!options_.checkpointPath.empty()) {
+      saveCheckpoint(r, epoch + 1, 0);
+      lastSave = Clock::now();
+    }
+  }
+  r.seconds = priorSeconds + since(t0);
+  r.sessions.back()["seconds"] = since(t0);
+  return r;
+}
+
+}  // namespace trustct

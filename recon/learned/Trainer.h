@@ -1,0 +1,81 @@
+#pragma once
+// Training of the learned models: mini-batch Adam on the MSE to the ground truth, JFB for the
+// fixed-point models (LearnedModel::trainingOutput), seeded shuffling, validation PSNR per epoch and
+// atomic checkpoints every few minutes from which `resume` continues bit-for-bit in the same order.
+#include <torch/torch.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "recon/Fbp.h"
+#include "recon/Noise.h"
+#include "recon/learned/LearnedModel.h"
+
+namespace trustct {
+
+class JobContext;
+
+// Ellipse phantoms with their noisy analytic sinograms and FBPs, generated once and kept in memory.
+struct TrainingSet {
+  torch::Tensor images;     // (N, 1, H, W)
+  torch::Tensor sinograms;  // (N, angles, bins)
+  torch::Tensor fbp;        // (N, 1, H, W)
+  nlohmann::json description;
+
+  static TrainingSet simulate(std::shared_ptr<const RadonOperator> op, int64_t count, uint64_t seed, double noise,
+                              JobContext* ctx = nullptr);
+  int64_t size() const { return images.defined() ? images.size(0) : 0; }
+  TrainingSet slice(int64_t first, int64_t count) const;
+};
+
+struct TrainingOptions {
+  int epochs = 10;
+  int batchSize = 16;
+  double learningRate = 1e-3;
+  int trainIterations = 50;    // iteration cap of the no-grad solve during training
+  int validationIterations = 50;
+  uint64_t seed = 0;           // shuffling, initialisation, Lipschitz probes
+  std::string checkpointPath;  // empty: no checkpoints
+  double checkpointSeconds = 300;
+  bool resume = false;
+  int64_t maxSteps = -1;       // stop after this many optimiser steps in total (< 0: all epochs)
+  double maxSeconds = -1;      // stop (with a checkpoint) after this much wall time in this session
+  std::string sessionNote;     // recorded per session in the result (the CLI's exact command)
+};
+
+struct TrainingResult {
+  int epochsDone = 0;
+  int64_t steps = 0;
+  double lastLoss = 0;
+  double validationPsnr = 0;
+  double seconds = 0;           // wall time over all sessions (resumes included)
+  nlohmann::json history = nlohmann::json::array();  // per epoch: loss, validation PSNR, seconds
+  nlohmann::json sessions = nlohmann::json::array();  // per run/resume: note, first step, seconds
+};
+
+class Trainer {
+ public:
+  Trainer(LearnedModel& model, const torch::Device& device, TrainingOptions options);
+
+  // Trains on `train`, validates on `validation` (if not empty) after each epoch. Reports "epoch e/E, loss, val PSNR".
+  TrainingResult run(const TrainingSet& train, const TrainingSet& validation, JobContext& ctx);
+  // One Adam step on a batch (CPU tensors); returns the loss before the step.
+  double step(const torch::Tensor& images, const torch::Tensor& sinograms, const torch::Tensor& fbp);
+  // Mean PSNR of the model's inference on `data` with the validation iteration cap.
+  double validate(const TrainingSet& data, JobContext* ctx);
+
+ private:
+  void saveCheckpoint(const TrainingResult& r, int epoch, int64_t batchInEpoch) const;
+  bool loadCheckpoint(TrainingResult& r, int& epoch, int64_t& batchInEpoch);
+
+  LearnedModel& model_;
+  torch::Device device_;
+  TrainingOptions options_;
+  torch::optim::Adam optimizer_;
+};
+
+// Mean PSNR of `model`'s inferences on `data` (batches of `batch`), no gradients.
+double meanPsnr(LearnedModel& model, const TrainingSet& data, const torch::Device& device, int maxIterations,
+                int batch, JobContext* ctx, double* meanSsim = nullptr);
+
+}  // namespace trustct

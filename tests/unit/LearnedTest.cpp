@@ -1,0 +1,238 @@
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "certs/DataRegularization.h"
+#include "recon/Errors.h"
+#include "recon/Job.h"
+#include "recon/LAdmmSolver.h"
+#include "recon/MethodRegistry.h"
+#include "recon/learned/BayesianOptimizer.h"
+#include "recon/learned/LearnedMethods.h"
+#include "recon/learned/ModelStore.h"
+#include "recon/learned/Trainer.h"
+
+using namespace trustct;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A small geometry keeps the learned-model tests fast; every model is size-agnostic.
+std::shared_ptr<const RadonOperator> tinyOperator() {
+  Geometry g;
+  g.imageSize = 32;
+  g.numAngles = 12;
+  g.numBins = 46;
+  return RadonOperator::forGeometry(g);
+}
+
+fs::path freshDir(const std::string& name) {
+  const fs::path d = fs::temp_directory_path() / ("trustct_learned_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+// The training loss without side effects: the fixed-point models' output after cap + 1 iterations (what
+// the JFB step returns, minus F-FPN's Lipschitz rescaling), U-Net in training mode (batch statistics).
+double mse(LearnedModel& m, const TrainingSet& s, int iterations) {
+  torch::NoGradGuard noGrad;
+  const torch::Tensor x = m.spec().kind == ModelKind::UNet ? m.trainingOutput(s.sinograms, s.fbp, iterations)
+                                                           : m.infer(s.sinograms, s.fbp, iterations + 1, nullptr).x;
+  return torch::mse_loss(x, s.images).item<double>();
+}
+
+}  // namespace
+
+TEST(LearnedNetworks, ParameterCountsAreExact) {
+  ConvL2ONet scale(16, false, ConvL2ONetImpl::Steps{});
+  EXPECT_EQ(countTrainableParameters(*scale), 19392);  // 75C² + 12C, steps frozen
+  EXPECT_EQ(scale->uniqueParameterCount(), 19392);
+  EXPECT_EQ(scale->paperParameterCount(), 19536);      // the papers' convention (Kᵀ counted separately)
+  ConvL2ONet implicit(28, true, ConvL2ONetImpl::Steps{});
+  EXPECT_EQ(countTrainableParameters(*implicit), 75 * 28 * 28 + 12 * 28 + 4);
+  EXPECT_EQ(implicit->paperParameterCount(), 75 * 28 * 28 + 21 * 28 + 4);
+  FixedPointNet ffpn;
+  EXPECT_EQ(countTrainableParameters(*ffpn), 96307);
+  UNet unet;
+  EXPECT_EQ(countTrainableParameters(*unet), 533593);
+}
+
+TEST(LearnedNetworks, KTransposeIsTheExactAdjoint) {
+  torch::manual_seed(3);
+  ConvL2ONet net(5, false, ConvL2ONetImpl::Steps{});
+  net->to(torch::kFloat64);
+  const torch::Tensor x = torch::randn({2, 1, 20, 24}, torch::kFloat64);
+  const torch::Tensor p = torch::randn({2, 5, 20, 24}, torch::kFloat64);
+  const double lhs = (net->applyK(x) * p).sum().item<double>(), rhs = (x * net->applyKt(p)).sum().item<double>();
+  EXPECT_NEAR(lhs, rhs, 1e-10 * std::fabs(lhs));
+}
+
+TEST(LearnedNetworks, UNetKeepsTheImageShape) {
+  UNet unet;
+  EXPECT_EQ(unet->forward(torch::zeros({2, 1, 128, 128})).sizes(), torch::IntArrayRef({2, 1, 128, 128}));
+}
+
+TEST(Jfb, LastStepGradientMatchesFiniteDifferences) {
+  const auto op = tinyOperator();
+  torch::manual_seed(11);
+  ConvL2ONet net(3, true, ConvL2ONetImpl::Steps{0.5, 0.2, 0.3, -3.0});
+  const TrainingSet data = TrainingSet::simulate(op, 2, 77, 0.015);
+  LAdmmSolver solver(op, *net);
+  // The fixed-point state is a constant for JFB: only the last step carries gradients.
+  const LAdmmState fixed =
+      solver.solve(data.sinograms, net->delta(data.sinograms), data.fbp.clamp(0, 1), net->steps(), {1e-6, 30}, nullptr).state;
+  auto loss = [&] {
+    LAdmmState s = fixed;
+    solver.step(s, data.sinograms, net->delta(data.sinograms), net->steps());
+    return torch::mse_loss(s.x, data.images);
+  };
+  for (auto& p : net->parameters()) p.mutable_grad() = torch::Tensor();
+  loss().backward();
+  std::vector<torch::Tensor> direction;
+  double analytic = 0;
+  for (auto& p : net->parameters()) {
+    direction.push_back(torch::randn_like(p) * (p.abs().mean() + 1e-2));
+    analytic += (p.grad() * direction.back()).sum().item<double>();
+  }
+  auto shifted = [&](double eps) {
+    torch::NoGradGuard noGrad;
+    auto params = net->parameters();
+    for (size_t i = 0; i < params.size(); ++i) params[i].add_(eps * direction[i]);
+    const double l = loss().item<double>();
+    for (size_t i = 0; i < params.size(); ++i) params[i].sub_(eps * direction[i]);
+    return l;
+  };
+  const double eps = 1e-2;
+  const double numeric = (shifted(eps) - shifted(-eps)) / (2 * eps);
+  EXPECT_NEAR(analytic, numeric, 0.03 * std::fabs(numeric) + 1e-7) << "analytic " << analytic << " numeric " << numeric;
+}
+
+TEST(Training, TwoStepsLowerTheLossForEveryModel) {
+  const auto op = tinyOperator();
+  const TrainingSet data = TrainingSet::simulate(op, 6, 91, 0.015);
+  for (ModelKind kind : allModelKinds()) {
+    SCOPED_TRACE(modelId(kind));
+    torch::manual_seed(5);
+    ModelSpec spec = ModelSpec::defaults(kind);
+    if (spec.channels) spec.channels = 4;
+    const auto model = makeLearnedModel(spec, op);
+    TrainingOptions o;
+    o.batchSize = 6;
+    o.trainIterations = 10;
+    Trainer trainer(*model, torch::kCPU, o);
+    torch::manual_seed(6);
+    const double before = mse(*model, data, o.trainIterations);
+    trainer.step(data.images, data.sinograms, data.fbp);
+    trainer.step(data.images, data.sinograms, data.fbp);
+    torch::manual_seed(6);
+    const double after = mse(*model, data, o.trainIterations);
+    EXPECT_LT(after, before);
+  }
+}
+
+TEST(Training, ResumeContinuesExactlyWhereTheCheckpointStopped) {
+  const auto op = tinyOperator();
+  const TrainingSet data = TrainingSet::simulate(op, 8, 93, 0.015);
+  const fs::path dir = freshDir("resume");
+  auto train = [&](int64_t maxSteps, bool resume) {
+    torch::manual_seed(1);
+    ModelSpec spec = ModelSpec::defaults(ModelKind::ScaleL2O);
+    spec.channels = 3;
+    auto model = makeLearnedModel(spec, op);
+    TrainingOptions o;
+    o.batchSize = 4;
+    o.epochs = 2;
+    o.trainIterations = 5;
+    o.maxSteps = maxSteps;
+    o.resume = resume;
+    o.checkpointPath = (dir / "checkpoint.pt").string();
+    Trainer trainer(*model, torch::kCPU, o);
+    JobContext ctx("train");
+    trainer.run(data, TrainingSet{}, ctx);
+    return model->weightsFingerprint();
+  };
+  const std::string straight = train(-1, false);
+  fs::remove(dir / "checkpoint.pt");
+  train(3, false);                       // stops inside the second epoch and checkpoints
+  EXPECT_EQ(train(-1, true), straight);  // the resumed run ends with identical weights
+  fs::remove_all(dir);
+}
+
+TEST(ModelStore, RoundTripsAndRefusesAnotherGeometry) {
+  const auto tiny = tinyOperator();
+  const fs::path dir = freshDir("store");
+  torch::manual_seed(2);
+  ModelSpec spec = ModelSpec::defaults(ModelKind::ScaleL2O);
+  const auto model = makeLearnedModel(spec, tiny);
+  saveModel(*model, tiny->geometry(), dir.string(), {{"training", {{"command", "test"}}}});
+  const StoredModel back = loadModel(dir.string(), tiny, torch::kCPU);
+  EXPECT_EQ(back.model->weightsFingerprint(), model->weightsFingerprint());
+  EXPECT_TRUE(fs::exists(dir / "MODEL_CARD.md"));
+
+  const auto paper = RadonOperator::forGeometry(Geometry::paperDefault());
+  try {
+    loadModel(dir.string(), paper, torch::kCPU);
+    FAIL() << "loaded weights made for another geometry";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.source(), (dir / "model.json").string());
+    EXPECT_NE(std::string(e.what()).find("another geometry"), std::string::npos) << e.what();
+  }
+  {
+    std::ofstream(dir / "model.pt", std::ios::app) << "x";
+  }
+  try {
+    loadModel(dir.string(), tiny, torch::kCPU);
+    FAIL() << "loaded damaged weights";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("SHA-256"), std::string::npos) << e.what();
+  }
+  fs::remove_all(dir);
+}
+
+TEST(ModelStore, LearnedMethodsAreUnavailableWithoutWeights) {
+  registerLearnedMethods();
+  const fs::path empty = freshDir("noweights");
+  const auto env = ReconstructionEnvironment::make(Geometry::paperDefault(), torch::kCPU, empty.string());
+  for (const auto& m : MethodRegistry::instance().methods(env)) {
+    if (m.id == "fbp" || m.id == "tv") continue;
+    EXPECT_FALSE(m.available) << m.id;
+    EXPECT_NE(m.unavailableReason.find("model.json"), std::string::npos) << m.unavailableReason;
+  }
+  EXPECT_THROW(MethodRegistry::instance().create("scale-l2o", env), InputError);
+  fs::remove_all(empty);
+}
+
+TEST(DataRegularization, IsZeroAtAFixedPointOfR) {
+  ConvL2ONet net(4, false, ConvL2ONetImpl::Steps{});
+  {
+    torch::NoGradGuard noGrad;
+    for (auto& p : net->parameters())
+      if (p.dim() == 1 || p.size(1) == 4) p.zero_();  // R = identity
+  }
+  DataRegularizationProperty property(net);
+  const auto op = tinyOperator();
+  const torch::Tensor x = torch::rand({32, 32});
+  EXPECT_NEAR(property.evaluate({x, torch::zeros({12, 46}), op.get(), std::nullopt})->value, 0.0, 1e-6);
+  torch::NoGradGuard noGrad;
+  net->parameters()[1].fill_(0.01);  // R ≠ identity: nonzero residual
+  EXPECT_GT(property.evaluate({x, torch::zeros({12, 46}), op.get(), std::nullopt})->value, 1e-4);
+}
+
+TEST(BayesianOptimization, GaussianProcessInterpolatesAndEiPrefersTheUnknown) {
+  Rng rng(4);
+  const torch::Tensor x = torch::linspace(0, 1, 8, torch::kFloat64).view({8, 1});
+  const torch::Tensor y = torch::sin(6 * x).view({8});
+  GaussianProcess gp;
+  gp.fit(x, y, rng);
+  torch::Tensor mean, sd;
+  gp.predict(x, mean, sd);
+  EXPECT_LT((mean - y).abs().max().item<double>(), 0.05);
+  gp.predict(torch::tensor({{0.5 / 7}}, torch::kFloat64), mean, sd);
+  EXPECT_NEAR(mean.item<double>(), std::sin(6 * 0.5 / 7), 0.1);
+  const torch::Tensor ei = expectedImprovement(torch::tensor({0.0, 0.0}, torch::kFloat64),
+                                               torch::tensor({0.01, 1.0}, torch::kFloat64), 0.5);
+  EXPECT_GT(ei[1].item<double>(), ei[0].item<double>());
+}
