@@ -12,6 +12,8 @@ class QGridLayout;
 
 namespace trustct::ui {
 
+class ComparisonSummary;
+
 struct PanelSpec {
   std::string id;            // method id, or "reference"
   QString title;
@@ -42,6 +44,7 @@ class ComparisonGrid : public QWidget {
   void setDifferenceMode(bool on);
   bool differenceMode() const { return difference_; }
   void refreshPanel(MethodPanel* panel);  // after a result arrived: apply the difference mode
+  void updateSummary();                    // after any panel changed state
   void setRegionTool(bool on);
   void setHounsfield(bool on) { hounsfield_ = on; }
 
@@ -58,6 +61,7 @@ class ComparisonGrid : public QWidget {
   int token_ = 0;
   QGridLayout* grid_;
   std::vector<MethodPanel*> panels_;
+  ComparisonSummary* summary_;
   viewer::ImageBuffer reference_;
   int columns_ = 4;
   bool difference_ = false;

@@ -92,6 +92,10 @@ MainWindow::MainWindow(ReconstructionEnvironment env, QWidget* parent) : QMainWi
     runLabel_->setText(tr("Reconstruction finished"));
     Q_EMIT runFinished();
   });
+  for (auto signal : {&ReconstructionRunner::methodQueued, &ReconstructionRunner::methodStarted,
+                      &ReconstructionRunner::methodFinished, &ReconstructionRunner::methodCancelled})
+    connect(runner_, signal, grid_, &ComparisonGrid::updateSummary);
+  connect(runner_, &ReconstructionRunner::methodFailed, grid_, &ComparisonGrid::updateSummary);
   connect(grid_, &ComparisonGrid::badgeClicked, this,
           [this](const QString& id, const QString& property) { explainCertificate(id, property); });
   connect(grid_, &ComparisonGrid::cursorReadout, cursorLabel_, &QLabel::setText);
@@ -99,6 +103,9 @@ MainWindow::MainWindow(ReconstructionEnvironment env, QWidget* parent) : QMainWi
     if (changes & viewer::ViewLinkCoordinator::RegionsChanged) rebuildRegionMenu();
   });
   restoreSettings();
+  // The panels exist from the start, so their GL set-up happens when the window first shows.
+  const int n = env_.geometry().imageSize;
+  grid_->setPanels(panelSpecs(true), {}, n, n, viewer::WindowLevel{});
   updateRunActions();
 }
 

@@ -71,7 +71,8 @@ void ReconstructionRunner::start(const CaseData& c, const std::vector<std::strin
 }
 
 void ReconstructionRunner::onHubEvent(const ProgressEvent& e) {
-  // Called on worker threads. Only this run's jobs, at most every 50 ms each (plus the last one).
+  // Called on worker threads. Only this run's jobs, at most every 200 ms each (plus the last one):
+  // each update repaints the window, which costs tens of milliseconds with software OpenGL.
   std::shared_ptr<Run> run = std::atomic_load(&run_);
   if (!run) return;
   std::string method;
@@ -81,7 +82,7 @@ void ReconstructionRunner::onHubEvent(const ProgressEvent& e) {
     if (it == run->methodOfJob.end()) return;
     const auto now = std::chrono::steady_clock::now();
     auto& last = run->lastPost[e.jobId];
-    if (e.fraction < 1 && e.state == JobState::Running && now - last < std::chrono::milliseconds(50)) return;
+    if (e.fraction < 1 && e.state == JobState::Running && now - last < std::chrono::milliseconds(200)) return;
     last = now;
     method = it->second;
   }

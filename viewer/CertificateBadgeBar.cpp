@@ -1,10 +1,62 @@
 #include "viewer/CertificateBadgeBar.h"
 
-#include <QHBoxLayout>
 #include <QLabel>
+#include <QLayout>
 #include <QToolButton>
+#include <algorithm>
 
 namespace trustct::viewer {
+
+// Lays chips out left to right and wraps to a new line, so a narrow panel keeps every chip readable.
+class ChipFlowLayout : public QLayout {
+ public:
+  explicit ChipFlowLayout(QWidget* parent) : QLayout(parent) {
+    setContentsMargins(0, 0, 0, 0);
+    setSpacing(4);
+  }
+  ~ChipFlowLayout() override {
+    while (QLayoutItem* item = takeAt(0)) delete item;
+  }
+  void addItem(QLayoutItem* item) override { items_.append(item); }
+  int count() const override { return int(items_.size()); }
+  QLayoutItem* itemAt(int i) const override { return items_.value(i); }
+  QLayoutItem* takeAt(int i) override { return i >= 0 && i < items_.size() ? items_.takeAt(i) : nullptr; }
+  Qt::Orientations expandingDirections() const override { return {}; }
+  bool hasHeightForWidth() const override { return true; }
+  int heightForWidth(int width) const override { return arrange(QRect(0, 0, width, 0), false); }
+  void setGeometry(const QRect& r) override {
+    QLayout::setGeometry(r);
+    arrange(r, true);
+  }
+  QSize sizeHint() const override { return minimumSize(); }
+  QSize minimumSize() const override {
+    QSize s;
+    for (const QLayoutItem* i : items_) s = s.expandedTo(i->minimumSize());
+    return s;
+  }
+
+ private:
+  int arrange(const QRect& r, bool apply) const {
+    int x = r.x(), y = r.y(), line = 0;
+    for (QLayoutItem* i : items_) {
+      QSize hint = i->sizeHint();
+      if (hint.width() > r.width() && r.width() > 0) {  // a long message wraps instead
+        hint.setWidth(r.width());
+        if (i->hasHeightForWidth()) hint.setHeight(i->heightForWidth(r.width()));
+      }
+      if (x + hint.width() > r.right() + 1 && line > 0) {
+        x = r.x();
+        y += line + spacing();
+        line = 0;
+      }
+      if (apply) i->setGeometry(QRect(QPoint(x, y), hint));
+      x += hint.width() + spacing();
+      line = std::max(line, hint.height());
+    }
+    return y + line - r.y();
+  }
+  QList<QLayoutItem*> items_;
+};
 
 BadgeStyle BadgeStyle::of(Label label) {
   switch (label) {
@@ -16,11 +68,16 @@ BadgeStyle BadgeStyle::of(Label label) {
 }
 
 namespace {
-QString chipStyle(const BadgeStyle& s, bool bold) {
-  return QString("QToolButton { background: %1; color: %2; border: none; border-radius: 9px; padding: 1px 7px;"
-                 " font-weight: %3; }"
-                 "QToolButton:hover { border: 1px solid white; }")
-      .arg(s.background.name(), s.text.name(), bold ? "bold" : "normal");
+// One style sheet for the bar, parsed once; chips select their colours by their "label" property.
+QString barStyle() {
+  QString css;
+  for (Label l : {Label::Pass, Label::Warning, Label::Fail}) {
+    const BadgeStyle s = BadgeStyle::of(l);
+    css += QString("QToolButton[label=\"%1\"] { background: %2; color: %3; border: none; border-radius: 9px;"
+                   " padding: 1px 7px; }")
+               .arg(QString::fromStdString(labelName(l)), s.background.name(), s.text.name());
+  }
+  return css + "QToolButton:hover { border: 1px solid white; } QToolButton#badge\\:overall { font-weight: bold; }";
 }
 
 QString verdictWord(Label l) {
@@ -29,15 +86,12 @@ QString verdictWord(Label l) {
 }
 }  // namespace
 
-CertificateBadgeBar::CertificateBadgeBar(QWidget* parent) : QWidget(parent), layout_(new QHBoxLayout(this)) {
-  layout_->setContentsMargins(0, 0, 0, 0);
-  layout_->setSpacing(4);
-  layout_->addStretch(1);
+CertificateBadgeBar::CertificateBadgeBar(QWidget* parent) : QWidget(parent), layout_(new ChipFlowLayout(this)) {
+  setStyleSheet(barStyle());
 }
 
 void CertificateBadgeBar::clearChips() {
-  while (layout_->count() > 1) {  // the trailing stretch stays
-    QLayoutItem* item = layout_->takeAt(0);
+  while (QLayoutItem* item = layout_->takeAt(0)) {
     delete item->widget();
     delete item;
   }
@@ -49,22 +103,21 @@ void CertificateBadgeBar::setMessage(const QString& text) {
   clearChips();
   auto* label = new QLabel(text, this);
   label->setStyleSheet("color: #9AA3AF;");
-  layout_->insertWidget(0, label);
+  label->setWordWrap(true);
+  layout_->addWidget(label);
 }
 
 void CertificateBadgeBar::setReport(const CertificateReport& report,
                                     const std::function<QString(const std::string&)>& title) {
   clearChips();
-  int at = 0;
   auto* overall = new QToolButton(this);
   const BadgeStyle os = BadgeStyle::of(report.overall);
   overall->setObjectName("badge:overall");
   overall->setProperty("label", QString::fromStdString(labelName(report.overall)));
   overall->setText(os.symbol + " " + verdictWord(report.overall));
-  overall->setStyleSheet(chipStyle(os, true));
   overall->setToolTip(tr("Overall verdict: the worst label of the certificates"));
   overall->setCursor(Qt::ArrowCursor);
-  layout_->insertWidget(at++, overall);
+  layout_->addWidget(overall);
   for (const Certificate& c : report.certificates) {
     auto* chip = new QToolButton(this);
     const BadgeStyle s = BadgeStyle::of(c.label);
@@ -72,14 +125,13 @@ void CertificateBadgeBar::setReport(const CertificateReport& report,
     chip->setObjectName("badge:" + property);
     chip->setProperty("label", QString::fromStdString(labelName(c.label)));
     chip->setText(s.symbol + " " + title(c.property));
-    chip->setStyleSheet(chipStyle(s, false));
     chip->setToolTip(tr("%1: %2 (value %3, %4th percentile of calibration) — click for details")
                          .arg(title(c.property), QString::fromStdString(labelName(c.label)))
                          .arg(c.value, 0, 'g', 4)
                          .arg(100 * c.cdf, 0, 'f', 1));
     chip->setCursor(Qt::PointingHandCursor);
     connect(chip, &QToolButton::clicked, this, [this, property] { Q_EMIT badgeClicked(property); });
-    layout_->insertWidget(at++, chip);
+    layout_->addWidget(chip);
   }
 }
 

@@ -11,7 +11,7 @@
 
 #include "certs/Certificate.h"
 
-class QHBoxLayout;
+class QLayout;
 
 namespace trustct::viewer {
 
@@ -36,7 +36,7 @@ class CertificateBadgeBar : public QWidget {
 
  private:
   void clearChips();
-  QHBoxLayout* layout_;
+  QLayout* layout_;
 };
 
 }  // namespace trustct::viewer

@@ -202,11 +202,34 @@ void VtkImageView::paintGL() {
   vtkOpenGLState* state = vtk_->window->GetState();
   state->Reset();
   state->Push();
+  if (!warmedUp_) warmUp();
   syncScene();
   vtk_->window->Render();
   state->vtkglBindFramebuffer(kGlDrawFramebuffer, defaultFramebufferObject());
   vtk_->window->BlitDisplayFramebuffer();
   state->Pop();
+}
+
+void VtkImageView::warmUp() {
+  // Compile the image shaders now (the window's first frame), not when the first reconstruction
+  // arrives: with software OpenGL that compile takes tens of milliseconds of the event loop's budget.
+  // The frame is rendered into VTK's own framebuffer and never shown.
+  warmedUp_ = true;
+  vtkNew<vtkImageData> data;
+  data->SetDimensions(2, 2, 1);
+  data->AllocateScalars(VTK_FLOAT, 1);
+  std::fill_n(static_cast<float*>(data->GetScalarPointer()), 4, 0.5f);
+  vtkNew<vtkImageSliceMapper> mapper;
+  mapper->SetInputData(data);
+  vtkNew<vtkImageSlice> slice;
+  slice->SetMapper(mapper);
+  slice->GetProperty()->SetInterpolationTypeToNearest();
+  vtkNew<vtkRenderer> renderer;
+  renderer->AddViewProp(slice);
+  renderer->ResetCamera();
+  vtk_->window->AddRenderer(renderer);
+  vtk_->window->Render();
+  vtk_->window->RemoveRenderer(renderer);
 }
 
 void VtkImageView::resizeEvent(QResizeEvent* e) {

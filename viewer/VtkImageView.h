@@ -68,6 +68,7 @@ class VtkImageView : public QOpenGLWidget {
   void onCoordinatorChange(int panel, int changes);
   void syncScene();        // camera, window/level, insets from the coordinator
   void releaseGraphics();  // before the context goes away
+  void warmUp();           // first frame: compile the image shaders before any image arrives
   void makeContextCurrent();
   bool contextIsCurrent() const;
 
@@ -82,6 +83,7 @@ class VtkImageView : public QOpenGLWidget {
   QString placeholder_;
   bool regionTool_ = false;
   bool glReady_ = false;
+  bool warmedUp_ = false;
 
   enum class Drag { None, Pan, Window, Region };
   Drag drag_ = Drag::None;
