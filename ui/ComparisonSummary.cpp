@@ -12,8 +12,8 @@ ComparisonSummary::ComparisonSummary(QWidget* parent) : QTableWidget(parent) {
   setColumnCount(5);
   setHorizontalHeaderLabels({tr("Method"), tr("PSNR dB"), tr("SSIM"), tr("Certificates"), tr("Time")});
   verticalHeader()->hide();
-  horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-  horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+  horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  horizontalHeader()->setSectionResizeMode(3, QHeaderView::Stretch);
   setEditTriggers(QAbstractItemView::NoEditTriggers);
   setSelectionMode(QAbstractItemView::NoSelection);
   setFocusPolicy(Qt::NoFocus);
@@ -48,7 +48,8 @@ void ComparisonSummary::update(const std::vector<MethodPanel*>& panels) {
     cell(2, r->ssim ? QString::number(*r->ssim, 'f', 3) : "—");
     if (r->report) {
       const viewer::BadgeStyle s = viewer::BadgeStyle::of(r->report->overall);
-      QTableWidgetItem* v = cell(3, s.symbol + " " + QString::fromStdString(verdictText(r->report->overall)));
+      const QString verdict = QString::fromStdString(verdictText(r->report->overall));
+      QTableWidgetItem* v = cell(3, s.symbol + " " + verdict.left(1).toUpper() + verdict.mid(1));
       v->setBackground(s.background);
       v->setForeground(s.text);
     } else {

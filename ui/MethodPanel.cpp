@@ -96,7 +96,7 @@ void MethodPanel::showReference(const viewer::ImageBuffer& image) {
     view_->setImage(image);
   }
   metricsLabel_->setText(image.empty() ? QString() : tr("reference for PSNR / SSIM"));
-  badges_->setMessage(tr("not a reconstruction: no certificates"));
+  badges_->setMessage(image.empty() ? QString() : tr("ground truth: not certified"));
 }
 
 void MethodPanel::setUnavailable(const QString& reason) {

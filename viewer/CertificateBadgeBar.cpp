@@ -103,7 +103,6 @@ void CertificateBadgeBar::setMessage(const QString& text) {
   clearChips();
   auto* label = new QLabel(text, this);
   label->setStyleSheet("color: #9AA3AF;");
-  label->setWordWrap(true);
   layout_->addWidget(label);
 }
 

@@ -82,7 +82,7 @@ class ViewOverlay : public QWidget {
     for (const auto& [index, rect] : insets) {
       p.setPen(QPen(regionColor(index), 2));
       p.drawRect(QRectF(rect[0], rect[1], rect[2], rect[3]));
-      p.drawText(QPointF(rect[0] + 4, rect[1] + 14), QString::number(index + 1));
+      p.drawText(QPointF(rect[0] + 4, rect[1] + rect[3] - 4), QString::number(index + 1));
     }
     if (const auto& band = view_->rubberBand_) {
       const PointF a = t.toView(band->first), b = t.toView(band->second);
@@ -257,7 +257,7 @@ std::vector<std::pair<int, std::array<double, 4>>> VtkImageView::insetLayout(con
     const ZoomRegion& r = regions[i];
     const double aspect = r.width() / r.height();
     const double w = aspect >= 1 ? side : side * aspect, h = aspect >= 1 ? side / aspect : side;
-    out.push_back({i, {right - w, viewHeight - margin - h, w, h}});
+    out.push_back({i, {right - w, margin, w, h}});
     right -= w + gap;
   }
   return out;

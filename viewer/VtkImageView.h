@@ -41,7 +41,7 @@ class VtkImageView : public QOpenGLWidget {
   QString placeholder() const { return placeholder_; }
   void setRegionTool(bool on) { regionTool_ = on; }
   int panel() const { return panel_; }
-  // View coordinates of the inset showing each region (bottom edge, right to left).
+  // View rectangles (x, y, w, h) of the insets showing the regions: along the top edge, right to left.
   static std::vector<std::pair<int, std::array<double, 4>>> insetLayout(const std::vector<ZoomRegion>& regions,
                                                                         double viewWidth, double viewHeight);
   ViewTransform transform() const;
