@@ -99,32 +99,27 @@ void MethodPanel::showReference(const viewer::ImageBuffer& image) {
   badges_->setMessage(image.empty() ? QString() : tr("ground truth: not certified"));
 }
 
-void MethodPanel::setUnavailable(const QString& reason) {
+void MethodPanel::showEmpty(State s, const QString& status, const QString& placeholder) {
   result_.reset();
-  setState(State::Unavailable, tr("unavailable"));
+  setState(s, status);
   view_->clearImage();
-  view_->setPlaceholder(tr("Unavailable\n\n%1").arg(reason));
+  view_->setPlaceholder(placeholder);
   metricsLabel_->clear();
   badges_->clear();
+}
+
+void MethodPanel::setUnavailable(const QString& reason) {
+  showEmpty(State::Unavailable, tr("unavailable"), tr("Unavailable\n\n%1").arg(reason));
 }
 
 void MethodPanel::setIdle() {
-  result_.reset();
-  setState(State::Idle, {});
-  view_->clearImage();
-  view_->setPlaceholder(tr("Not reconstructed yet\n\nOpen a case: File ▸ Open, drop a sinogram .npy here, or Ctrl+D for the demo"));
-  metricsLabel_->clear();
-  badges_->clear();
+  showEmpty(State::Idle, {},
+            tr("Not reconstructed yet\n\nOpen a case: File ▸ Open, drop a sinogram .npy here, or Ctrl+D for the demo"));
 }
 
 void MethodPanel::setQueued() {
-  result_.reset();
-  setState(State::Queued, tr("queued"));
   progress_->setValue(0);
-  view_->clearImage();
-  view_->setPlaceholder(tr("Queued"));
-  metricsLabel_->clear();
-  badges_->clear();
+  showEmpty(State::Queued, tr("queued"), tr("Queued"));
 }
 
 void MethodPanel::setRunning() {
@@ -161,21 +156,11 @@ void MethodPanel::setResult(const MethodResult& result, const std::function<QStr
 }
 
 void MethodPanel::setCancelled() {
-  result_.reset();
-  setState(State::Cancelled, tr("cancelled"));
-  view_->clearImage();
-  view_->setPlaceholder(tr("Cancelled — run again with Ctrl+R"));
-  metricsLabel_->clear();
-  badges_->clear();
+  showEmpty(State::Cancelled, tr("cancelled"), tr("Cancelled — run again with Ctrl+R"));
 }
 
 void MethodPanel::setFailed(const QString& message) {
-  result_.reset();
-  setState(State::Failed, tr("failed"));
-  view_->clearImage();
-  view_->setPlaceholder(tr("Failed\n\n%1").arg(message));
-  metricsLabel_->clear();
-  badges_->clear();
+  showEmpty(State::Failed, tr("failed"), tr("Failed\n\n%1").arg(message));
 }
 
 void MethodPanel::setDifference(const viewer::ImageBuffer* reference) {

@@ -49,6 +49,7 @@ class MethodPanel : public QFrame {
 
  private:
   void setState(State s, const QString& status);
+  void showEmpty(State s, const QString& status, const QString& placeholder);  // no image, no result
 
   std::string methodId_;
   QString title_;

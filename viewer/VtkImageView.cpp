@@ -18,6 +18,7 @@
 #include <QMouseEvent>
 #include <QOpenGLContext>
 #include <QPainter>
+#include <QSurfaceFormat>
 #include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
@@ -102,6 +103,17 @@ class ViewOverlay : public QWidget {
  private:
   VtkImageView* view_;
 };
+
+void VtkImageView::installDefaultSurfaceFormat() {
+  QSurfaceFormat format;
+  format.setRenderableType(QSurfaceFormat::OpenGL);
+  format.setVersion(3, 2);
+  format.setProfile(QSurfaceFormat::CoreProfile);
+  format.setDepthBufferSize(24);
+  format.setStencilBufferSize(8);
+  format.setAlphaBufferSize(8);
+  QSurfaceFormat::setDefaultFormat(format);
+}
 
 VtkImageView::VtkImageView(ViewLinkCoordinator& coordinator, int panel, QWidget* parent)
     : QOpenGLWidget(parent), coordinator_(coordinator), panel_(panel), vtk_(std::make_unique<Vtk>()),

@@ -27,6 +27,8 @@ class VtkImageView : public QOpenGLWidget {
   enum class ColorMap { Grey, Diverging };  // Diverging: blue–white–orange for signed differences
 
   VtkImageView(ViewLinkCoordinator& coordinator, int panel, QWidget* parent = nullptr);
+  // OpenGL 3.2 core with depth 24, stencil 8, alpha 8, as VTK needs: call before QApplication exists.
+  static void installDefaultSurfaceFormat();
   ~VtkImageView() override;
 
   void setImage(const ImageBuffer& image, ColorMap map = ColorMap::Grey);

@@ -3,7 +3,6 @@
 // adds a zoom region, saves a picture of the whole window and exits (docs/screenshot-main.png).
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QSurfaceFormat>
 #include <QTimer>
 #include <cstdio>
 
@@ -13,17 +12,11 @@
 #include "recon/Runtime.h"
 #include "ui/MainWindow.h"
 #include "ui/Theme.h"
+#include "viewer/VtkImageView.h"
 
 int main(int argc, char** argv) {
   // VTK renders through OpenGL 3.2 core into QOpenGLWidget: the format must be set before QApplication.
-  QSurfaceFormat format;
-  format.setRenderableType(QSurfaceFormat::OpenGL);
-  format.setVersion(3, 2);
-  format.setProfile(QSurfaceFormat::CoreProfile);
-  format.setDepthBufferSize(24);
-  format.setStencilBufferSize(8);
-  format.setAlphaBufferSize(8);
-  QSurfaceFormat::setDefaultFormat(format);
+  trustct::viewer::VtkImageView::installDefaultSurfaceFormat();
 
   QApplication app(argc, argv);
   QApplication::setOrganizationName("TrustCT");

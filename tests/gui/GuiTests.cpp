@@ -9,7 +9,6 @@
 #include <QLabel>
 #include <QSettings>
 #include <QStatusBar>
-#include <QSurfaceFormat>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QToolButton>
@@ -327,13 +326,7 @@ class GuiTests : public QObject {
 };
 
 int main(int argc, char** argv) {
-  QSurfaceFormat format;
-  format.setVersion(3, 2);
-  format.setProfile(QSurfaceFormat::CoreProfile);
-  format.setDepthBufferSize(24);
-  format.setStencilBufferSize(8);
-  format.setAlphaBufferSize(8);
-  QSurfaceFormat::setDefaultFormat(format);
+  viewer::VtkImageView::installDefaultSurfaceFormat();
   QApplication app(argc, argv);
   QApplication::setOrganizationName("TrustCT-tests");
   QApplication::setApplicationName("trustct-gui-tests");
