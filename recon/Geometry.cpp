@@ -1,5 +1,6 @@
 #include "recon/Geometry.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -21,6 +22,23 @@ std::vector<double> Geometry::angles() const {
   std::vector<double> a(numAngles);
   for (int k = 0; k < numAngles; ++k) a[k] = angle(k);
   return a;
+}
+
+Ray Geometry::ray(int k, int bin) const {
+  const double th = angle(k), c = std::cos(th), s = std::sin(th), sj = binCenter(bin);
+  // The ray is {p : p·(cos θ, sin θ) = s_j}, traversed along (−sin θ, cos θ).
+  Ray r{sj * c, sj * s, -s, c, -1e300, 1e300};
+  const double half = halfWidth();
+  for (auto [p0, d] : {std::pair{r.x0, r.dx}, std::pair{r.y0, r.dy}}) {
+    if (std::fabs(d) < 1e-12) {
+      if (std::fabs(p0) >= half) r.tmax = r.tmin;
+      continue;
+    }
+    const double t1 = (-half - p0) / d, t2 = (half - p0) / d;
+    r.tmin = std::max(r.tmin, std::min(t1, t2));
+    r.tmax = std::min(r.tmax, std::max(t1, t2));
+  }
+  return r;
 }
 
 void Geometry::validate(const std::string& source) const {

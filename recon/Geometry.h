@@ -7,6 +7,14 @@
 
 namespace trustct {
 
+// The line through the centre of one detector bin: points (x0, y0) + t·(dx, dy), |(dx, dy)| = 1, and
+// the part of it inside the image square, t ∈ [tmin, tmax] (empty when tmax ≤ tmin).
+struct Ray {
+  double x0, y0, dx, dy;
+  double tmin, tmax;
+  bool empty() const { return !(tmax > tmin); }
+};
+
 struct Geometry {
   int imageSize = 128;            // pixels per side; the image covers [-imageSize/2, imageSize/2]^2
   double pixelSize = 1.0;         // in the same length unit as the detector
@@ -25,6 +33,7 @@ struct Geometry {
   double binCenter(int bin) const { return -rho() + (bin + 0.5) * binWidth(); }
   double angle(int k) const;
   std::vector<double> angles() const;
+  Ray ray(int angleIndex, int bin) const;
   int numPixels() const { return imageSize * imageSize; }
   int numRays() const { return numAngles * numBins; }
 

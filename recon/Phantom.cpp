@@ -104,29 +104,17 @@ torch::Tensor EllipsePhantom::rasterize(const Geometry& g, int ss) const {
 }
 
 torch::Tensor EllipsePhantom::analyticSinogram(const Geometry& g, double normalization) const {
-  const double half = g.halfWidth();
   torch::Tensor sino = torch::zeros({g.numAngles, g.numBins}, torch::kFloat32);
   float* out = sino.data_ptr<float>();
   at::parallel_for(0, g.numRays(), 64, [&](int64_t r0, int64_t r1) {
     std::vector<std::pair<double, double>> spans;
     for (int64_t ray = r0; ray < r1; ++ray) {
-      const int k = int(ray / g.numBins), j = int(ray % g.numBins);
-      const double th = g.angle(k), c = std::cos(th), s = std::sin(th), sj = g.binCenter(j);
-      const double x0 = sj * c, y0 = sj * s, dx = -s, dy = c;
-      // The image covers only the square: clip every chord to it, as the raster does.
-      double tmin = -1e300, tmax = 1e300;
-      for (auto [p0, d] : {std::pair{x0, dx}, std::pair{y0, dy}}) {
-        if (std::fabs(d) < 1e-12) {
-          if (std::fabs(p0) >= half) tmax = tmin;
-          continue;
-        }
-        const double t1 = (-half - p0) / d, t2 = (half - p0) / d;
-        tmin = std::max(tmin, std::min(t1, t2));
-        tmax = std::min(tmax, std::max(t1, t2));
-      }
+      const Ray r = g.ray(int(ray / g.numBins), int(ray % g.numBins));
+      const double x0 = r.x0, y0 = r.y0, dx = r.dx, dy = r.dy, tmin = r.tmin, tmax = r.tmax;
+      // The image covers only the square: every chord is clipped to it, as the raster is.
       double weighted = 0;
       spans.clear();
-      if (tmax > tmin)
+      if (!r.empty())
         for (const Ellipse& e : ellipses_) {
           // Points p0 + t·d in the ellipse frame; solve (u/a)² + (v/b)² = 1 for t.
           const double ce = std::cos(e.phi), se = std::sin(e.phi);

@@ -60,26 +60,12 @@ CsrData RadonOperator::buildRayDriven(const Geometry& g) {
   std::vector<double> ts;
   std::vector<std::pair<int32_t, float>> entries;
   for (int k = 0; k < g.numAngles; ++k) {
-    const double th = g.angle(k), c = std::cos(th), s = std::sin(th);
-    const double dx = -s, dy = c;  // ray direction; the ray is {p : p·(c, s) = binCentre}
     for (int j = 0; j < g.numBins; ++j) {
       const int64_t row = int64_t(k) * g.numBins + j;
-      const double sj = g.binCenter(j), x0 = sj * c, y0 = sj * s;
-      double tmin = -1e300, tmax = 1e300;
-      bool hits = true;
-      auto clip = [&](double p0, double d) {
-        if (std::fabs(d) < 1e-12) {
-          if (std::fabs(p0) >= half) hits = false;
-          return;
-        }
-        const double t1 = (-half - p0) / d, t2 = (half - p0) / d;
-        tmin = std::max(tmin, std::min(t1, t2));
-        tmax = std::min(tmax, std::max(t1, t2));
-      };
-      clip(x0, dx);
-      clip(y0, dy);
+      const Ray ray = g.ray(k, j);
+      const double x0 = ray.x0, y0 = ray.y0, dx = ray.dx, dy = ray.dy, tmin = ray.tmin, tmax = ray.tmax;
       entries.clear();
-      if (hits && tmax > tmin) {
+      if (!ray.empty()) {
         ts.assign({tmin, tmax});
         for (int i = 1; i < n; ++i) {
           const double line = -half + i * px;

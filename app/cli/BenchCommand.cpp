@@ -55,8 +55,8 @@ int runBench(const Args& args) {
     struct Case {
       const char* name;
       std::function<void()> ours, theirs;
-    } cases[] = {{"forward A·x", [&] { A.multiply(x); }, [&] { A.multiplyTorchSparse(x, false); }},
-                 {"adjoint Aᵀ·y", [&] { A.multiplyTransposed(y); }, [&] { A.multiplyTorchSparse(y, true); }}};
+    } cases[] = {{"forward A*x", [&] { A.multiply(x); }, [&] { A.multiplyTorchSparse(x, false); }},
+                 {"adjoint A^T*y", [&] { A.multiplyTransposed(y); }, [&] { A.multiplyTorchSparse(y, true); }}};
     for (auto& c : cases) {
       const double ours = medianMs(reps, c.ours), theirs = medianMs(reps, c.theirs);
       std::printf("%-22s %6d %12.3f %14.3f %7.1fx\n", c.name, batch, ours, theirs, theirs / ours);

@@ -16,7 +16,7 @@
 namespace trustct::cli {
 
 int runDemo(const Args& args) {
-  std::vector<OptionSpec> opts = {{"phantom", "KIND", "ellipses or shepp-logan", "shepp-logan"},
+  std::vector<OptionSpec> opts = {{"phantom", "KIND", "ellipses or shepp-logan (Shepp–Logan lies outside the Ellipses calibration: its certificates show it)", "ellipses"},
                                   {"seed", "S", "seed (ellipses phantom and noise)", "7"},
                                   {"noise", "LEVEL", "relative Gaussian noise", "0.015"},
                                   {"methods", "LIST", "comma-separated method ids or 'all'", "all"},

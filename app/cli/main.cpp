@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (name == "--version") {
-    std::printf("trustct-cli %s\n", trustct::versionString().c_str());
+    std::printf("trustct-cli %s\nresources: %s\n", trustct::versionString().c_str(), trustct::resourceDir().c_str());
     return 0;
   }
   const trustct::cli::Args args(argv + 2, argv + argc);

@@ -1,1 +1,112 @@
-exit 0
+#!/usr/bin/env bash
+# The trustct-cli contract: subcommands, JSON keys, exit codes (0 ok, 2 usage, 3 bad input) and error
+# messages that name the file and the problem. Usage: cli_contract.sh path/to/trustct-cli
+set -u
+CLI="$1"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+# expect CODE "fragment of stderr" -- command...
+expect() {
+  local want="$1" fragment="$2"
+  shift 2
+  "$@" >"$T/out" 2>"$T/err"
+  local got=$?
+  if [ "$got" -eq "$want" ] && { [ -z "$fragment" ] || grep -qF -- "$fragment" "$T/err" "$T/out"; }; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1))
+    echo "FAIL: '$*' exited $got (want $want), expected message '$fragment'"
+    sed 's/^/  stderr: /' "$T/err" | head -5
+  fi
+}
+check() {  # check "description" test-expression...
+  local what="$1"
+  shift
+  if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what"; fi
+}
+
+# Usage and help
+expect 2 "usage" "$CLI"
+expect 2 "unknown command" "$CLI" frobnicate
+expect 0 "" "$CLI" --version
+for c in simulate project reconstruct evaluate calibrate bench demo; do
+  expect 0 "usage: trustct-cli $c" "$CLI" "$c" --help
+done
+expect 2 "unknown option --bogus" "$CLI" simulate --bogus 1 --out "$T/x"
+expect 2 "missing required option --out" "$CLI" simulate --count 2
+expect 2 "expects a whole number" "$CLI" simulate --count abc --out "$T/x"
+expect 2 "unknown phantom" "$CLI" simulate --phantom cube --out "$T/x"
+expect 2 "--device cuda" "$CLI" simulate --device cuda --out "$T/x"
+
+# simulate → files, dataset.json
+expect 0 "wrote 2 sample" "$CLI" simulate --phantom ellipses --count 2 --seed 5 --analytic --out "$T/sim"
+check "simulate writes images, sinograms and dataset.json" test -s "$T/sim/image_0001.npy" -a -s "$T/sim/sinogram_0001.npy" -a -s "$T/sim/dataset.json"
+check "sinogram is 30x183 float32" grep -q "'descr': '<f4', 'fortran_order': False, 'shape': (30,183)" "$T/sim/sinogram_0000.npy"
+
+# project
+expect 0 "wrote" "$CLI" project --image "$T/sim/image_0000.npy" --out "$T/proj.npy"
+expect 3 "sinogram_0000.npy: wrong image shape (30, 183)" "$CLI" project --image "$T/sim/sinogram_0000.npy" --out "$T/p2.npy"
+
+# reconstruct + certificates JSON contract
+expect 0 "FBP" "$CLI" reconstruct --method fbp --sinogram "$T/sim/sinogram_0000.npy" --out "$T/fbp.npy" \
+  --certificates "$T/fbp.json" --reference "$T/sim/image_0000.npy"
+for key in '"method"' '"certificates"' '"property"' '"value"' '"cdf"' '"label"' '"overall"' '"psnr"' '"ssim"'; do
+  check "certificate JSON has $key" grep -q "$key" "$T/fbp.json"
+done
+expect 0 "TV-Min" "$CLI" reconstruct --method tv --sinogram "$T/sim/sinogram_0001.npy" --out "$T/tv.npy" --certificates "$T/tv.json"
+check "TV-Min report has the convergence certificate" grep -q '"iterate_residual"' "$T/tv.json"
+expect 2 "unknown method 'magic'" "$CLI" reconstruct --method magic --sinogram "$T/sim/sinogram_0000.npy" --out "$T/m.npy"
+
+# Bad input: each names the file and the problem, exit 3, nothing written
+: >"$T/empty.npy"
+echo "this is not numpy" >"$T/text.npy"
+head -c 2000 "$T/sim/sinogram_0000.npy" >"$T/trunc.npy"
+expect 3 "empty.npy: file is empty" "$CLI" reconstruct --method fbp --sinogram "$T/empty.npy" --out "$T/o1.npy"
+expect 3 "text.npy: not a NumPy .npy file" "$CLI" reconstruct --method fbp --sinogram "$T/text.npy" --out "$T/o2.npy"
+expect 3 "trunc.npy: truncated" "$CLI" reconstruct --method fbp --sinogram "$T/trunc.npy" --out "$T/o3.npy"
+expect 3 "image_0000.npy: wrong sinogram shape (128, 128)" "$CLI" reconstruct --method fbp --sinogram "$T/sim/image_0000.npy" --out "$T/o4.npy"
+expect 3 "missing.npy: cannot open file" "$CLI" reconstruct --method fbp --sinogram "$T/missing.npy" --out "$T/o5.npy"
+# float64 is converted; int16 and NaN are refused (files written byte by byte from a valid header)
+python3 - "$T" <<'PY'
+import sys, struct
+t = sys.argv[1]
+def npy(path, descr, shape, payload):
+    header = "{'descr': '%s', 'fortran_order': False, 'shape': %s, }" % (descr, shape)
+    header += " " * ((64 - (10 + len(header) + 1) % 64) % 64) + "\n"
+    with open(path, "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode() + payload)
+n = 30 * 183
+npy(t + "/int16.npy", "<i2", "(30, 183)", b"\0\0" * n)
+npy(t + "/nan.npy", "<f4", "(30, 183)", struct.pack("<f", 0.5) * 100 + struct.pack("<f", float("nan")) + struct.pack("<f", 0.5) * (n - 101))
+npy(t + "/f8.npy", "<f8", "(30, 183)", struct.pack("<d", 0.25) * n)
+PY
+expect 3 "int16.npy: unsupported dtype '<i2'" "$CLI" reconstruct --method fbp --sinogram "$T/int16.npy" --out "$T/o6.npy"
+expect 3 "nan.npy: contains 1 NaN or infinite value(s) (first at flat index 100)" "$CLI" reconstruct --method fbp --sinogram "$T/nan.npy" --out "$T/o7.npy"
+expect 0 "" "$CLI" reconstruct --method fbp --sinogram "$T/f8.npy" --out "$T/o8.npy"
+check "no output written for bad input" test ! -e "$T/o1.npy" -a ! -e "$T/o3.npy" -a ! -e "$T/o7.npy"
+expect 3 "output folder does not exist" "$CLI" reconstruct --method fbp --sinogram "$T/sim/sinogram_0000.npy" --out "$T/nodir/x.npy"
+check "no temporary files left behind" test -z "$(find "$T" -name '*.tmp-*')"
+
+# A calibration made for another geometry is refused
+sed 's/"num_angles": 30/"num_angles": 60/; s/"geometry_fingerprint": "[0-9a-f]*"/"geometry_fingerprint": "0000000000000000"/' \
+  "$(dirname "$0")/../../resources/calibration/default.json" >"$T/othergeom.json"
+expect 3 "calibration was made for another geometry" "$CLI" reconstruct --method fbp --sinogram "$T/sim/sinogram_0000.npy" \
+  --out "$T/o9.npy" --certificates "$T/c9.json" --calibration "$T/othergeom.json"
+echo '{"format": "trustct-calibration", ' >"$T/brokencal.json"
+expect 3 "brokencal.json: calibration is not valid JSON" "$CLI" reconstruct --method fbp --sinogram "$T/sim/sinogram_0000.npy" \
+  --out "$T/o10.npy" --certificates "$T/c10.json" --calibration "$T/brokencal.json"
+
+# evaluate: JSON keys and Markdown table
+expect 2 "exactly one of --data DIR or --phantom" "$CLI" evaluate --data "$T/sim" --phantom ellipses --json "$T/e.json"
+expect 0 "| FBP |" "$CLI" evaluate --data "$T/sim" --methods fbp,tv --json "$T/e.json" --markdown "$T/e.md"
+for key in '"psnr"' '"ssim"' '"fail_percent"' '"params"' '"ms_per_slice"' '"fbp"' '"tv"'; do
+  check "evaluate JSON has $key" grep -q "$key" "$T/e.json"
+done
+check "evaluate Markdown has the TV-Min row" grep -q "| TV-Min |" "$T/e.md"
+expect 3 "no sinogram_NNNN.npy files found" "$CLI" evaluate --data "$T" --methods fbp --json "$T/e2.json"
+
+echo "cli contract: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
