@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Takes docs/screenshot-main.png: the main window on the Shepp–Logan demo with every method
+# Takes docs/screenshot-main.png: the main window on the demo case (Ellipses, seed 7) with every method
 # reconstructed, a zoom region and the certificate badges. Runs under Xvfb, so no display is needed.
 #   scripts/screenshot.sh [BUILD_DIR] [OUT.png]
 set -euo pipefail
@@ -11,4 +11,4 @@ exe=$build/app/trustct
 config=$(mktemp -d)  # fresh settings: the picture never depends on a user's preferences
 trap 'rm -rf "$config"' EXIT
 XDG_CONFIG_HOME=$config QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1920x1200x24" \
-  "$exe" --screenshot "$out" --size 1760x1060 demo:shepp-logan
+  "$exe" --screenshot "$out" --size 1760x1060 demo:ellipses:7

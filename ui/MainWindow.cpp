@@ -147,10 +147,13 @@ void MainWindow::buildActions() {
                                                       QString::fromStdString(CaseOpeners::instance().dialogFilter()));
     if (!path.isEmpty()) openCase(path);
   });
-  demoAction_ = new QAction(s->standardIcon(QStyle::SP_FileDialogInfoView), tr("Shepp–Logan &demo"), this);
+  demoAction_ = new QAction(s->standardIcon(QStyle::SP_FileDialogInfoView), tr("&Demo"), this);
   demoAction_->setShortcut(tr("Ctrl+D"));
+  demoAction_->setToolTip(tr("The demo case of `trustct-cli demo`: an Ellipses phantom, exact sinogram, 1.5 % noise"));
   connect(demoAction_, &QAction::triggered, this, &MainWindow::openDemo);
-  ellipsesAction_ = new QAction(tr("Random &ellipses demo"), this);
+  sheppLoganAction_ = new QAction(tr("&Shepp–Logan phantom (outside the Ellipses calibration)"), this);
+  connect(sheppLoganAction_, &QAction::triggered, this, [this] { openCase("demo:shepp-logan"); });
+  ellipsesAction_ = new QAction(tr("Random &ellipses phantom"), this);
   connect(ellipsesAction_, &QAction::triggered, this, [this] {
     openCase(QString("demo:ellipses:%1").arg(QDateTime::currentMSecsSinceEpoch() % 100000));
   });
@@ -219,6 +222,7 @@ void MainWindow::buildMenus() {
   QMenu* demo = file->addMenu(tr("Open &demo"));
   demo->addAction(demoAction_);
   demo->addAction(ellipsesAction_);
+  demo->addAction(sheppLoganAction_);
   recentMenu_ = file->addMenu(tr("Open &recent"));
   file->addSeparator();
   file->addAction(exportAction_);
@@ -341,7 +345,7 @@ std::vector<PanelSpec> MainWindow::panelSpecs(bool withReference) const {
   return specs;
 }
 
-void MainWindow::openDemo() { openCase("demo:shepp-logan"); }
+void MainWindow::openDemo() { openCase(kDemoOrigin); }
 
 bool MainWindow::openCase(const QString& origin) {
   CaseData c;

@@ -26,6 +26,9 @@ class MainWindow : public QMainWindow {
   // The comparison's columns in the papers' order; methods the registry knows beyond these follow.
   static const std::vector<std::pair<std::string, std::string>>& paperMethods();
 
+  // The demo case: the same Ellipses phantom (seed 7) as `trustct-cli demo`, inside the calibration's distribution.
+  static constexpr const char* kDemoOrigin = "demo:ellipses:7";
+
   explicit MainWindow(ReconstructionEnvironment env, QWidget* parent = nullptr);
   ~MainWindow() override;
 
@@ -84,7 +87,7 @@ class MainWindow : public QMainWindow {
   QLabel* runLabel_;
   bool quiet_ = false;
 
-  QAction *openAction_, *demoAction_, *ellipsesAction_, *exportAction_, *quitAction_;
+  QAction *openAction_, *demoAction_, *ellipsesAction_, *sheppLoganAction_, *exportAction_, *quitAction_;
   QAction *runAction_, *cancelAction_, *differenceAction_, *regionToolAction_, *clearRegionsAction_, *resetViewAction_;
   QAction* linkActions_[4] = {};
   QList<QAction*> presetActions_;

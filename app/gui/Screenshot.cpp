@@ -13,7 +13,7 @@ namespace trustct::app {
 int takeScreenshot(QApplication& app, ui::MainWindow& window, const QString& origin, const QString& out) {
   int code = 1;
   QObject::connect(&window, &ui::MainWindow::runFinished, &window, [&] {
-    window.grid()->coordinator().addRegion({44, 86}, {84, 116});
+    window.grid()->coordinator().addRegion({80, 66}, {112, 98});
     // Let the views repaint with the region and insets before grabbing.
     QTimer::singleShot(800, &window, [&] {
       const QImage image = window.grab().toImage();

@@ -10,8 +10,8 @@ class MainWindow;
 
 namespace trustct::app {
 
-// Opens `origin`, reconstructs with every available method, adds a zoom region over the small
-// low-contrast ellipses of the Shepp–Logan phantom, grabs the window into `out` (atomically).
+// Opens `origin`, reconstructs with every available method, adds a zoom region over the brightest
+// overlap of the demo phantom (lower right), grabs the window into `out` (atomically).
 // Returns the process exit code: 0 on success.
 int takeScreenshot(QApplication& app, ui::MainWindow& window, const QString& origin, const QString& out);
 

@@ -1,5 +1,5 @@
 // trustct: the desktop application. `trustct [FILE]` opens FILE (a sinogram .npy, or demo:shepp-logan,
-// demo:ellipses:SEED); without one it opens the Shepp–Logan demo. `--screenshot OUT.png` reconstructs,
+// demo:ellipses:SEED); without one it opens the demo case of `trustct-cli demo` (Ellipses, seed 7). `--screenshot OUT.png` reconstructs,
 // adds a zoom region, saves a picture of the whole window and exits (docs/screenshot-main.png).
 #include <QApplication>
 #include <QCommandLineParser>
@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
   parser.setApplicationDescription("TrustCT: sparse-angle CT reconstruction with trustworthiness certificates");
   parser.addHelpOption();
   parser.addVersionOption();
-  parser.addPositionalArgument("file", "sinogram .npy, or demo:shepp-logan / demo:ellipses:SEED (default: the demo)");
+  parser.addPositionalArgument("file", "sinogram .npy, or demo:ellipses:SEED / demo:shepp-logan (default: demo:ellipses:7)");
   const QCommandLineOption screenshot("screenshot", "reconstruct, add a zoom region, save the window as PNG and exit",
                                       "OUT.png");
   const QCommandLineOption size("size", "window size for --screenshot", "WxH", "1760x1060");
@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "trustct: %s\n", e.what());
     return 3;
   }
-  const QString file = parser.positionalArguments().value(0, "demo:shepp-logan");
+  const QString file = parser.positionalArguments().value(0, trustct::ui::MainWindow::kDemoOrigin);
 
   if (parser.isSet(screenshot)) {
     const QStringList wh = parser.value(size).split('x');
