@@ -1,0 +1,67 @@
+// trustct: the desktop application. `trustct [FILE]` opens FILE (a sinogram .npy, or demo:shepp-logan,
+// demo:ellipses:SEED); without one it opens the demo case of `trustct-cli demo` (Ellipses, seed 7). `--screenshot OUT.png` reconstructs,
+// adds a zoom region, saves a picture of the whole window and exits (docs/screenshot-main.png).
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+#include <cstdio>
+
+#include "Screenshot.h"
+#include "recon/Errors.h"
+#include "recon/Geometry.h"
+#include "recon/Runtime.h"
+#include "recon/learned/LearnedMethods.h"
+#include "ui/MainWindow.h"
+#include "ui/Theme.h"
+#include "viewer/VtkImageView.h"
+
+int main(int argc, char** argv) {
+  // VTK renders through OpenGL 3.2 core into QOpenGLWidget: the format must be set before QApplication.
+  trustct::viewer::VtkImageView::installDefaultSurfaceFormat();
+
+  QApplication app(argc, argv);
+  QApplication::setOrganizationName("TrustCT");
+  QApplication::setApplicationName("trustct");
+  QApplication::setApplicationVersion(QString::fromStdString(trustct::versionString()));
+  trustct::ui::applyTheme(app);
+
+  QCommandLineParser parser;
+  parser.setApplicationDescription("TrustCT: sparse-angle CT reconstruction with trustworthiness certificates");
+  parser.addHelpOption();
+  parser.addVersionOption();
+  parser.addPositionalArgument("file", "sinogram .npy, or demo:ellipses:SEED / demo:shepp-logan (default: demo:ellipses:7)");
+  const QCommandLineOption screenshot("screenshot", "reconstruct, add a zoom region, save the window as PNG and exit",
+                                      "OUT.png");
+  const QCommandLineOption size("size", "window size for --screenshot", "WxH", "1760x1060");
+  const QCommandLineOption threads("threads", "LibTorch threads (0 = all cores)", "N", "0");
+  const QCommandLineOption device("device", "cpu, cuda or cuda:N", "DEVICE", "cpu");
+  parser.addOptions({screenshot, size, threads, device});
+  parser.process(app);
+
+  std::unique_ptr<trustct::ui::MainWindow> window;
+  try {
+    trustct::configureRuntime(parser.value(threads).toInt());
+    trustct::registerLearnedMethods();
+    window = std::make_unique<trustct::ui::MainWindow>(trustct::ReconstructionEnvironment::make(
+        trustct::Geometry::paperDefault(), trustct::parseDevice(parser.value(device).toStdString()),
+        trustct::resourceDir()));
+  } catch (const trustct::UsageError& e) {
+    std::fprintf(stderr, "trustct: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "trustct: %s\n", e.what());
+    return 3;
+  }
+  const QString file = parser.positionalArguments().value(0, trustct::ui::MainWindow::kDemoOrigin);
+
+  if (parser.isSet(screenshot)) {
+    const QStringList wh = parser.value(size).split('x');
+    window->setQuiet(true);
+    window->resize(wh.value(0).toInt(), wh.value(1).toInt());
+    window->show();
+    return trustct::app::takeScreenshot(app, *window, file, parser.value(screenshot));
+  }
+  window->show();
+  QTimer::singleShot(0, window.get(), [&] { window->openCase(file); });
+  return app.exec();
+}

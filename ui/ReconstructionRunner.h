@@ -1,0 +1,72 @@
+#pragma once
+// Runs the reconstruction methods of one case in a worker thread, one after another, and certifies
+// each output — the same library calls as `trustct-cli demo`. Progress comes from the core's
+// ProgressHub and is re-posted to the GUI thread (throttled); cancel() cancels the run's parent
+// JobContext, which every method checks once per iteration. A cancelled or failed method delivers no
+// result at all. Signals are emitted in the GUI thread.
+#include <QObject>
+#include <QString>
+#include <QThreadPool>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "certs/Certifier.h"
+#include "recon/Job.h"
+#include "ui/CaseSource.h"
+#include "viewer/ImageBuffer.h"
+
+namespace trustct::ui {
+
+struct MethodResult {
+  std::string methodId;
+  viewer::ImageBuffer image;
+  std::optional<CertificateReport> report;  // empty when no calibration is loaded
+  std::optional<double> psnr, ssim;         // when the case has a reference
+  double seconds = 0;
+  int iterations = 0;                        // 0 for direct methods
+};
+
+viewer::ImageBuffer imageBufferFrom(const torch::Tensor& image);  // (H, W) float tensor
+
+class ReconstructionRunner : public QObject {
+  Q_OBJECT
+ public:
+  explicit ReconstructionRunner(ReconstructionEnvironment env, QObject* parent = nullptr);
+  ~ReconstructionRunner() override;  // cancels and waits for the worker
+
+  void setCertifier(std::shared_ptr<const Certifier> certifier) { certifier_ = std::move(certifier); }
+  // Cancels a run in progress, then queues `methodIds` for `c`.
+  void start(const CaseData& c, const std::vector<std::string>& methodIds);
+  void cancel();   // the run's methods end as cancelled (signals still arrive)
+  void discard();  // cancel and forget the run: no more signals from it
+  bool isRunning() const;
+  bool waitForDone(int msecs = -1);  // worker idle (events may still be queued)
+  const std::map<std::string, MethodResult>& results() const { return results_; }
+
+ Q_SIGNALS:
+  void methodQueued(const QString& id);
+  void methodStarted(const QString& id);
+  void methodProgress(const QString& id, double fraction, double etaSeconds, const QString& message);
+  void methodFinished(const QString& id);  // results() holds it
+  void methodCancelled(const QString& id);
+  void methodFailed(const QString& id, const QString& message);
+  void runFinished();  // every method of the run has finished, been cancelled or failed
+
+ private:
+  struct Run;
+  void runMethod(const std::shared_ptr<Run>& run, const std::string& id, const CaseData& c);
+  void onHubEvent(const ProgressEvent& e);
+  void methodDone(const std::shared_ptr<Run>& run);
+
+  ReconstructionEnvironment env_;
+  std::shared_ptr<const Certifier> certifier_;
+  QThreadPool pool_;
+  std::shared_ptr<Run> run_;  // current run (GUI thread only)
+  int hubToken_ = 0;
+  std::map<std::string, MethodResult> results_;
+};
+
+}  // namespace trustct::ui

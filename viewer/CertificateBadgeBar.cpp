@@ -1,0 +1,137 @@
+#include "viewer/CertificateBadgeBar.h"
+
+#include <QLabel>
+#include <QLayout>
+#include <QToolButton>
+#include <algorithm>
+
+namespace trustct::viewer {
+
+// Lays chips out left to right and wraps to a new line, so a narrow panel keeps every chip readable.
+class ChipFlowLayout : public QLayout {
+ public:
+  explicit ChipFlowLayout(QWidget* parent) : QLayout(parent) {
+    setContentsMargins(0, 0, 0, 0);
+    setSpacing(4);
+  }
+  ~ChipFlowLayout() override {
+    while (QLayoutItem* item = takeAt(0)) delete item;
+  }
+  void addItem(QLayoutItem* item) override { items_.append(item); }
+  int count() const override { return int(items_.size()); }
+  QLayoutItem* itemAt(int i) const override { return items_.value(i); }
+  QLayoutItem* takeAt(int i) override { return i >= 0 && i < items_.size() ? items_.takeAt(i) : nullptr; }
+  Qt::Orientations expandingDirections() const override { return {}; }
+  bool hasHeightForWidth() const override { return true; }
+  int heightForWidth(int width) const override { return arrange(QRect(0, 0, width, 0), false); }
+  void setGeometry(const QRect& r) override {
+    QLayout::setGeometry(r);
+    arrange(r, true);
+  }
+  QSize sizeHint() const override { return minimumSize(); }
+  QSize minimumSize() const override {
+    QSize s;
+    for (const QLayoutItem* i : items_) s = s.expandedTo(i->minimumSize());
+    return s;
+  }
+
+ private:
+  int arrange(const QRect& r, bool apply) const {
+    int x = r.x(), y = r.y(), line = 0;
+    for (QLayoutItem* i : items_) {
+      QSize hint = i->sizeHint();
+      if (hint.width() > r.width() && r.width() > 0) {  // a long message wraps instead
+        hint.setWidth(r.width());
+        if (i->hasHeightForWidth()) hint.setHeight(i->heightForWidth(r.width()));
+      }
+      if (x + hint.width() > r.right() + 1 && line > 0) {
+        x = r.x();
+        y += line + spacing();
+        line = 0;
+      }
+      if (apply) i->setGeometry(QRect(QPoint(x, y), hint));
+      x += hint.width() + spacing();
+      line = std::max(line, hint.height());
+    }
+    return y + line - r.y();
+  }
+  QList<QLayoutItem*> items_;
+};
+
+BadgeStyle BadgeStyle::of(Label label) {
+  switch (label) {
+    case Label::Pass: return {QColor(0x00, 0x9E, 0x73), Qt::white, QString::fromUtf8("\u2714")};
+    case Label::Warning: return {QColor(0xE6, 0x9F, 0x00), QColor(0x1A, 0x1A, 0x1A), QString::fromUtf8("\u25B2")};
+    case Label::Fail: return {QColor(0xD5, 0x5E, 0x00), Qt::white, QString::fromUtf8("\u2716")};
+  }
+  return {};
+}
+
+namespace {
+// One style sheet for the bar, parsed once; chips select their colours by their "label" property.
+QString barStyle() {
+  QString css;
+  for (Label l : {Label::Pass, Label::Warning, Label::Fail}) {
+    const BadgeStyle s = BadgeStyle::of(l);
+    css += QString("QToolButton[label=\"%1\"] { background: %2; color: %3; border: none; border-radius: 9px;"
+                   " padding: 1px 7px; }")
+               .arg(QString::fromStdString(labelName(l)), s.background.name(), s.text.name());
+  }
+  return css + "QToolButton:hover { border: 1px solid white; } QToolButton#badge\\:overall { font-weight: bold; }";
+}
+
+QString verdictWord(Label l) {
+  const std::string v = verdictText(l);
+  return QString::fromStdString(v).left(1).toUpper() + QString::fromStdString(v).mid(1);
+}
+}  // namespace
+
+CertificateBadgeBar::CertificateBadgeBar(QWidget* parent) : QWidget(parent), layout_(new ChipFlowLayout(this)) {
+  setStyleSheet(barStyle());
+}
+
+void CertificateBadgeBar::clearChips() {
+  while (QLayoutItem* item = layout_->takeAt(0)) {
+    delete item->widget();
+    delete item;
+  }
+}
+
+void CertificateBadgeBar::clear() { clearChips(); }
+
+void CertificateBadgeBar::setMessage(const QString& text) {
+  clearChips();
+  auto* label = new QLabel(text, this);
+  label->setStyleSheet("color: #9AA3AF;");
+  layout_->addWidget(label);
+}
+
+void CertificateBadgeBar::setReport(const CertificateReport& report,
+                                    const std::function<QString(const std::string&)>& title) {
+  clearChips();
+  auto* overall = new QToolButton(this);
+  const BadgeStyle os = BadgeStyle::of(report.overall);
+  overall->setObjectName("badge:overall");
+  overall->setProperty("label", QString::fromStdString(labelName(report.overall)));
+  overall->setText(os.symbol + " " + verdictWord(report.overall));
+  overall->setToolTip(tr("Overall verdict: the worst label of the certificates"));
+  overall->setCursor(Qt::ArrowCursor);
+  layout_->addWidget(overall);
+  for (const Certificate& c : report.certificates) {
+    auto* chip = new QToolButton(this);
+    const BadgeStyle s = BadgeStyle::of(c.label);
+    const QString property = QString::fromStdString(c.property);
+    chip->setObjectName("badge:" + property);
+    chip->setProperty("label", QString::fromStdString(labelName(c.label)));
+    chip->setText(s.symbol + " " + title(c.property));
+    chip->setToolTip(tr("%1: %2 (value %3, %4th percentile of calibration) — click for details")
+                         .arg(title(c.property), QString::fromStdString(labelName(c.label)))
+                         .arg(c.value, 0, 'g', 4)
+                         .arg(100 * c.cdf, 0, 'f', 1));
+    chip->setCursor(Qt::PointingHandCursor);
+    connect(chip, &QToolButton::clicked, this, [this, property] { Q_EMIT badgeClicked(property); });
+    layout_->addWidget(chip);
+  }
+}
+
+}  // namespace trustct::viewer

@@ -1,0 +1,28 @@
+#pragma once
+// Intensities in TrustCT images are x = μ/μ_max in [0, 1] (the LoDoPaB normalisation, science.md §2).
+// Hounsfield units follow from μ = μ_water·(1 + HU/1000); window/level is kept in normalised units and
+// converted at the edges (presets are written in HU as radiologists know them).
+namespace trustct::viewer {
+
+constexpr double kMuWater = 20.0;     // m⁻¹
+constexpr double kMuMax = 81.35858;   // m⁻¹
+
+double normalizedToHu(double x);
+double huToNormalized(double hu);
+
+struct WindowLevel {
+  double center = 0.5;  // normalised units
+  double width = 1.0;   // normalised units, > 0
+
+  static WindowLevel fromHu(double widthHu, double levelHu);
+  double widthHu() const;
+  double levelHu() const;
+  double lower() const { return center - width / 2; }
+  double upper() const { return center + width / 2; }
+  // Grey value in [0, 1] of intensity v under this window.
+  double map(double v) const;
+  bool operator==(const WindowLevel& o) const { return center == o.center && width == o.width; }
+  bool operator!=(const WindowLevel& o) const { return !(*this == o); }
+};
+
+}  // namespace trustct::viewer
