@@ -20,6 +20,8 @@ void configureRuntime(int threads) {
   at::set_num_threads(threads);
 }
 
+int interactiveThreadCount() { return static_cast<int>(std::max(2u, std::thread::hardware_concurrency())) - 1; }
+
 torch::Device parseDevice(const std::string& name) {
   if (name == "cpu") return torch::kCPU;
   if (name.rfind("cuda", 0) == 0) {

@@ -10,6 +10,9 @@ namespace trustct {
 // thresholds so large activation buffers are reused instead of returned to the OS on every free.
 void configureRuntime(int threads = 0);
 
+// For interactive processes: all cores but one, so reconstruction never starves the UI thread.
+int interactiveThreadCount();
+
 // "cpu", "cuda", "cuda:N". UsageError with a clear message when CUDA is asked for but absent.
 torch::Device parseDevice(const std::string& name);
 

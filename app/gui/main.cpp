@@ -33,14 +33,15 @@ int main(int argc, char** argv) {
   const QCommandLineOption screenshot("screenshot", "reconstruct, add a zoom region, save the window as PNG and exit",
                                       "OUT.png");
   const QCommandLineOption size("size", "window size for --screenshot", "WxH", "1760x1060");
-  const QCommandLineOption threads("threads", "LibTorch threads (0 = all cores)", "N", "0");
+  const QCommandLineOption threads("threads", "LibTorch threads (0 = all cores but one, kept for the interface)", "N", "0");
   const QCommandLineOption device("device", "cpu, cuda or cuda:N", "DEVICE", "cpu");
   parser.addOptions({screenshot, size, threads, device});
   parser.process(app);
 
   std::unique_ptr<trustct::ui::MainWindow> window;
   try {
-    trustct::configureRuntime(parser.value(threads).toInt());
+    const int n = parser.value(threads).toInt();
+    trustct::configureRuntime(n > 0 ? n : trustct::interactiveThreadCount());
     trustct::registerLearnedMethods();
     window = std::make_unique<trustct::ui::MainWindow>(trustct::ReconstructionEnvironment::make(
         trustct::Geometry::paperDefault(), trustct::parseDevice(parser.value(device).toStdString()),

@@ -335,7 +335,7 @@ int main(int argc, char** argv) {
   QApplication::setApplicationName("trustct-gui-tests");
   QSettings().clear();  // XDG_CONFIG_HOME points at a fresh folder per test
   trustct::ui::applyTheme(app);
-  trustct::configureRuntime(0);
+  trustct::configureRuntime(trustct::interactiveThreadCount());  // as the application does
   GuiTests tests;
   return QTest::qExec(&tests, argc, argv);
 }
