@@ -96,7 +96,7 @@ void ReconstructionRunner::onHubEvent(const ProgressEvent& e) {
 void ReconstructionRunner::runMethod(const std::shared_ptr<Run>& run, const std::string& id, const CaseData& c) {
   // Below the GUI thread's priority, so the event loop stays responsive on a machine with two cores.
   // Threads LibTorch starts from here inherit it.
-  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 5);
+  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
   torch::NoGradGuard noGrad;
   const QString qid = QString::fromStdString(id);
   JobContext ctx(id, &run->parent);
