@@ -14,6 +14,12 @@ struct OptionSpec {
   std::string defaultValue;  // shown in --help; empty for none
 };
 
+// Option lists are assembled from shared groups (runtime, noise, calibration): a followed by b.
+inline std::vector<OptionSpec> joinOptions(std::vector<OptionSpec> a, const std::vector<OptionSpec>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
 class CommandLine {
  public:
   // positionalName non-empty: bare arguments are collected (e.g. "FILES...") instead of being usage errors.

@@ -41,11 +41,6 @@ InputOptions inputOptionsFrom(const CommandLine& cl) {
   return o;
 }
 
-std::vector<OptionSpec> concat(std::vector<OptionSpec> a, const std::vector<OptionSpec>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
 void writeSinogram(const std::string& path, const torch::Tensor& sinogram, const Geometry& g) {
   const std::string ext = std::filesystem::path(path).extension().string();
   if (ext == ".npy") writeNpy(path, sinogram);
@@ -76,7 +71,7 @@ std::vector<OptionSpec> nodeOptions() {
 
 int runImport(const Args& args) {
   CommandLine cl("import", "Loads a DICOM CT or sinogram onto the model grid; writes the grid image and the (simulated) sinogram.",
-                 concat(concat(inputOptions(), {{"image", "X.npy", "write the model-grid image (μ/μ_max) here", ""},
+                 joinOptions(joinOptions(inputOptions(), {{"image", "X.npy", "write the model-grid image (μ/μ_max) here", ""},
                                                 {"sinogram", "S", "write the sinogram here (.npy, .raw + .json, .mha, .nii)", ""}}),
                         runtimeOptions()),
                  args);
@@ -98,7 +93,7 @@ int runImport(const Args& args) {
 int runExport(const Args& args) {
   CommandLine cl("export", "Reconstructs a DICOM CT (simulated low-dose scan) or a sinogram with each method, certifies "
                            "it and writes per method a CT image and a TID 1500 certificate SR (and a KOS when it fails).",
-                 concat(concat(inputOptions(),
+                 joinOptions(joinOptions(inputOptions(),
                                {{"methods", "LIST", "comma-separated method ids or 'all'", "fbp,tv"},
                                 {"out", "DIR", "output folder", ""},
                                 {"anonymize", "", "research export: replace patient/study identifiers and UIDs", ""},

@@ -16,11 +16,6 @@
 namespace trustct::cli {
 namespace {
 
-std::vector<OptionSpec> with(std::vector<OptionSpec> a, const std::vector<OptionSpec>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
 std::string methodHelp() {
   std::string ids;
   for (const auto& id : MethodRegistry::instance().ids()) ids += (ids.empty() ? "" : "|") + id;
@@ -31,7 +26,7 @@ std::string methodHelp() {
 
 int runReconstruct(const Args& args) {
   CommandLine cl("reconstruct", "Reconstructs a sinogram (.npy, 30x183 or Bx30x183) and optionally certifies the result.",
-                 with({{"method", "M", methodHelp(), ""},
+                 joinOptions({{"method", "M", methodHelp(), ""},
                        {"sinogram", "S.npy", "input sinogram", ""},
                        {"out", "X.npy", "output image(s)", ""},
                        {"certificates", "C.json", "write the certificate report here", ""},
@@ -82,7 +77,7 @@ int runReconstruct(const Args& args) {
 
 int runEvaluate(const Args& args) {
   CommandLine cl("evaluate", "Compares methods on a data set: mean PSNR/SSIM, certificate fail % per property, parameters, ms per slice.",
-                 with({{"data", "DIR", "folder of sinogram_NNNN.npy (+ image_NNNN.npy) as written by simulate", ""},
+                 joinOptions({{"data", "DIR", "folder of sinogram_NNNN.npy (+ image_NNNN.npy) as written by simulate", ""},
                        {"phantom", "KIND", "simulate instead: ellipses or shepp-logan", ""},
                        {"count", "N", "number of simulated samples", "100"},
                        {"seed", "S", "seed of the simulated set (keep it apart from training/calibration seeds)", "1000"},
@@ -143,7 +138,7 @@ int runEvaluate(const Args& args) {
 
 int runCalibrate(const Args& args) {
   CommandLine cl("calibrate", "Calibrates certificate labels on simulated calibration data (never the test set).",
-                 with({{"model", "M", "certifying model whose inferences calibrate the inference properties", "tv"},
+                 joinOptions({{"model", "M", "certifying model whose inferences calibrate the inference properties", "tv"},
                        {"phantom", "KIND", "ellipses or shepp-logan", "ellipses"},
                        {"count", "N", "calibration samples", "200"},
                        {"seed", "S", "seed of the calibration set", "500000"},

@@ -19,17 +19,11 @@ std::vector<OptionSpec> noiseOptions() {
           {"seed", "S", "random seed", "0"}};
 }
 
-template <typename T>
-std::vector<T> concat(std::vector<T> a, const std::vector<T>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
 }  // namespace
 
 int runSimulate(const Args& args) {
   CommandLine cl("simulate", "Simulates phantoms and their noisy 30x183 sinograms; writes DIR/image_NNNN.npy and DIR/sinogram_NNNN.npy.",
-                 concat(concat({{"phantom", "KIND", "ellipses or shepp-logan", "ellipses"},
+                 joinOptions(joinOptions({{"phantom", "KIND", "ellipses or shepp-logan", "ellipses"},
                                 {"count", "N", "number of samples", "1"},
                                 {"analytic", "", "exact line integrals of the ellipses instead of A·x (no inverse crime)", ""},
                                 {"out", "DIR", "output folder (created if missing)", ""}},
@@ -67,7 +61,7 @@ int runSimulate(const Args& args) {
 
 int runProject(const Args& args) {
   CommandLine cl("project", "Normalised forward projection A·x of a 128x128 image (optionally with noise).",
-                 concat(concat({{"image", "X.npy", "input image (128x128 or Bx128x128)", ""},
+                 joinOptions(joinOptions({{"image", "X.npy", "input image (128x128 or Bx128x128)", ""},
                                 {"out", "S.npy", "output sinogram", ""}},
                                noiseOptions()),
                         runtimeOptions()),

@@ -36,11 +36,6 @@ std::vector<OptionSpec> dataOptions() {
           {"seed", "S", "seed of initialisation and shuffling", "0"}};
 }
 
-std::vector<OptionSpec> concatOptions(std::vector<OptionSpec> a, const std::vector<OptionSpec>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
 void checkSeedsApart(const CommandLine& cl) {
   for (const char* opt : {"train-seed", "val-seed"}) {
     const long long s = cl.integer(opt);
@@ -80,7 +75,7 @@ int runTrain(const Args& args) {
       "train",
       "Trains a learned model (l2o, scale-l2o, ffpn, unet) on simulated Ellipses; writes DIR/model.pt, DIR/model.json "
       "(model card) and DIR/MODEL_CARD.md, checkpointing to DIR/checkpoint.pt.",
-      concatOptions(concatOptions({{"model", "ID", "l2o, scale-l2o, ffpn or unet", ""},
+      joinOptions(joinOptions({{"model", "ID", "l2o, scale-l2o, ffpn or unet", ""},
                                    {"out", "DIR", "output folder", ""},
                                    {"resume", "", "continue from DIR/checkpoint.pt if it exists", ""},
                                    {"epochs", "N", "epochs", "10"},
@@ -193,7 +188,7 @@ int runOptimizeSteps(const Args& args) {
       "Bayesian optimisation of Scale_L2O's frozen step sizes (alpha, beta, lambda, s): GP surrogate (Matern 5/2, ARD, "
       "marginal-likelihood hyper-parameters), expected improvement in log space, Latin-hypercube initial design. Each "
       "trial trains K and R briefly on 10 % of the training set and scores validation PSNR.",
-      concatOptions(concatOptions({{"log", "FILE", "JSON log of every trial and the best steps", ""},
+      joinOptions(joinOptions({{"log", "FILE", "JSON log of every trial and the best steps", ""},
                                    {"trials", "N", "trials in total", "20"},
                                    {"initial", "N", "space-filling initial design size", "8"},
                                    {"trial-steps", "N", "Adam steps per trial", "20"},
