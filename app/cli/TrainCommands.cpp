@@ -2,6 +2,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <limits>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -254,8 +255,14 @@ int runOptimizeSteps(const Args& args) {
       options.maxSteps = cl.integer("trial-steps");
       Trainer trainer(*model, env.device, options);
       JobContext inner("trial", &c);
-      const TrainingResult r = trainer.run(train, TrainingSet{}, inner);
-      double score = trainer.validate(validation, &inner);
+      TrainingResult r;
+      double score = std::numeric_limits<double>::quiet_NaN();
+      try {
+        r = trainer.run(train, TrainingSet{}, inner);
+        score = trainer.validate(validation, &inner);
+      } catch (const TrainingDiverged&) {
+        r.lastLoss = std::numeric_limits<double>::quiet_NaN();
+      }
       const bool finite = std::isfinite(score);
       // A diverged trial scores 1 dB below the worst finite one so the surrogate learns to avoid it.
       if (!finite) score = (bo.observations() ? std::min(0.0, bo.bestValue()) : 0.0) - 1.0;

@@ -14,6 +14,7 @@ torch::Tensor uniformInit(std::vector<int64_t> shape, int64_t fanIn) {
 }
 
 constexpr double kMinStep = 1e-4, kMaxStep = 100;
+constexpr double kRInitScale = 0.1;
 
 }  // namespace
 
@@ -22,9 +23,13 @@ ConvL2ONetImpl::ConvL2ONetImpl(int channels, bool trainSteps, Steps initial)
   TORCH_CHECK(channels >= 1, "ConvL2ONet: channels must be >= 1");
   const int64_t c = channels;
   kWeight_ = register_parameter("K", uniformInit({c, 1, 3, 3}, 9));
+  // R starts near the identity (ours: residual branches at a tenth of the default scale). With the
+  // default scale each untrained layer amplifies p by about √(4/3), R by about 1.5, and the carried
+  // L-ADMM state grows geometrically until the first training steps return NaN.
   for (int i = 0; i < 3; ++i) {
-    rWeight_.push_back(register_parameter("R" + std::to_string(i) + "_weight", uniformInit({c, c, 5, 5}, 25 * c)));
-    rBias_.push_back(register_parameter("R" + std::to_string(i) + "_bias", uniformInit({c}, 25 * c)));
+    rWeight_.push_back(
+        register_parameter("R" + std::to_string(i) + "_weight", uniformInit({c, c, 5, 5}, 25 * c) * kRInitScale));
+    rBias_.push_back(register_parameter("R" + std::to_string(i) + "_bias", uniformInit({c}, 25 * c) * kRInitScale));
   }
   auto scalar = [&](const std::string& name, double v) {
     torch::Tensor t = torch::tensor(v, torch::kFloat32);

@@ -1,6 +1,7 @@
 #include "recon/learned/Trainer.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <numeric>
@@ -93,11 +94,15 @@ Trainer::Trainer(LearnedModel& model, const torch::Device& device, TrainingOptio
 double Trainer::step(const torch::Tensor& images, const torch::Tensor& sinograms, const torch::Tensor& fbp) {
   const torch::Tensor x = model_.trainingOutput(sinograms.to(device_), fbp.to(device_), options_.trainIterations);
   const torch::Tensor loss = torch::mse_loss(x, images.to(device_));
+  const double value = loss.item<double>();
+  if (!std::isfinite(value))
+    throw TrainingDiverged(modelDisplayName(model_.spec().kind) + " training diverged: the loss is not finite (lower " +
+                           "the learning rate or change the step sizes)");
   optimizer_.zero_grad();
   loss.backward();
   optimizer_.step();
   model_.afterOptimizerStep();
-  return loss.item<double>();
+  return value;
 }
 
 double Trainer::validate(const TrainingSet& data, JobContext* ctx) {

@@ -4,6 +4,8 @@
 // atomic checkpoints every few minutes from which `resume` continues bit-for-bit in the same order.
 #include <torch/torch.h>
 
+#include <stdexcept>
+
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -53,13 +55,20 @@ struct TrainingResult {
   nlohmann::json sessions = nlohmann::json::array();  // per run/resume: note, first step, seconds
 };
 
+// A training step whose loss is not finite. Thrown before the optimiser step, so the weights (and any
+// checkpoint) keep the last finite state.
+class TrainingDiverged : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class Trainer {
  public:
   Trainer(LearnedModel& model, const torch::Device& device, TrainingOptions options);
 
   // Trains on `train`, validates on `validation` (if not empty) after each epoch. Reports "epoch e/E, loss, val PSNR".
   TrainingResult run(const TrainingSet& train, const TrainingSet& validation, JobContext& ctx);
-  // One Adam step on a batch (CPU tensors); returns the loss before the step.
+  // One Adam step on a batch (CPU tensors); returns the loss before the step. TrainingDiverged on NaN/inf.
   double step(const torch::Tensor& images, const torch::Tensor& sinograms, const torch::Tensor& fbp);
   // Mean PSNR of the model's inference on `data` with the validation iteration cap.
   double validate(const TrainingSet& data, JobContext* ctx);
