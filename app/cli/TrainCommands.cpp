@@ -90,6 +90,8 @@ int runTrain(const Args& args) {
                                    {"beta", "B", "L2O initial/frozen beta", ""},
                                    {"lambda", "L", "L2O initial/frozen lambda", ""},
                                    {"s", "S", "L2O initial/frozen log delta factor", ""},
+                                   {"lr-final", "RATE", "cosine decay of the learning rate to RATE over all epochs (default: constant)", ""},
+                                   {"step-lr", "RATE", "Implicit L2O: Adam learning rate of the step sizes (default: --lr)", ""},
                                    {"test-count", "N", "test images (seed --test-seed) for the card's metrics", "20"},
                                    {"test-seed", "S", "test set seed", "1000"}},
                                   dataOptions()),
@@ -116,6 +118,10 @@ int runTrain(const Args& args) {
   options.epochs = static_cast<int>(cl.integer("epochs"));
   options.validationIterations = spec.maxIterations;
   if (cl.has("max-steps")) options.maxSteps = cl.integer("max-steps");
+  if (cl.has("lr-final")) options.finalLearningRate = cl.number("lr-final");
+  if (cl.has("step-lr")) options.stepSizeLearningRate = cl.number("step-lr");
+  if (cl.has("step-lr") && !(options.stepSizeLearningRate > 0)) throw UsageError("--step-lr must be > 0");
+  if (cl.has("lr-final") && !(options.finalLearningRate > 0)) throw UsageError("--lr-final must be > 0");
   options.checkpointPath = (std::filesystem::path(out) / "checkpoint.pt").string();
   options.checkpointSeconds = 60 * cl.number("checkpoint-minutes");
   options.resume = cl.has("resume");

@@ -55,6 +55,8 @@ class LearnedModel {
                                  JobContext* ctx) = 0;
   // The output the loss is taken on; gradients flow to the parameters (through the last step only).
   virtual torch::Tensor trainingOutput(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations) = 0;
+  // Trainable step sizes (Implicit L2O), optimised with their own learning rate; none by default.
+  virtual std::vector<torch::Tensor> stepSizeParameters() { return {}; }
   // Projections after each optimiser step (step-size clamps); nothing by default.
   virtual void afterOptimizerStep() {}
 
@@ -82,6 +84,7 @@ class L2OModel : public LearnedModel {
   LearnedInference infer(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations, JobContext* ctx) override;
   torch::Tensor trainingOutput(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations) override;
   void afterOptimizerStep() override { net_->clampSteps(); }
+  std::vector<torch::Tensor> stepSizeParameters() override { return net_->stepParameters(); }
   nlohmann::json parameterReport() const override;
   ConvL2ONet net() const { return net_; }
 

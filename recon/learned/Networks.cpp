@@ -76,6 +76,11 @@ void ConvL2ONetImpl::clampSteps() {
   s_.clamp_(-20.0, 0.0);
 }
 
+std::vector<torch::Tensor> ConvL2ONetImpl::stepParameters() const {
+  if (!trainSteps_) return {};
+  return {logAlpha_, logBeta_, logLambda_, s_};
+}
+
 torch::Tensor ConvL2ONetImpl::regularizationResidual(const torch::Tensor& x) const {
   const torch::Tensor kx = applyK(x);
   return (kx - applyR(kx)).flatten(1).norm(2, 1);

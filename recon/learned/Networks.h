@@ -30,6 +30,8 @@ class ConvL2ONetImpl : public torch::nn::Module, public LAdmmProblem {
   Steps stepValues() const;
   torch::Tensor delta(const torch::Tensor& d) const;  // (B): e^s·‖d_b‖
   void clampSteps();
+  // The step-size parameters when they train (Implicit L2O), else empty.
+  std::vector<torch::Tensor> stepParameters() const;
 
   // ‖Kx − R(Kx)‖₂ per image: the data-driven regularisation certificate. x: (B, 1, H, W) → (B).
   torch::Tensor regularizationResidual(const torch::Tensor& x) const;

@@ -81,12 +81,42 @@ double meanPsnr(LearnedModel& model, const TrainingSet& data, const torch::Devic
   return sum / double(data.size());
 }
 
+namespace {
+
+// Adam over the weights, plus a second parameter group for trainable step sizes: a step size moves the
+// whole iteration, so it gets its own (usually smaller) learning rate.
+std::vector<torch::optim::OptimizerParamGroup> parameterGroups(LearnedModel& model, const TrainingOptions& o) {
+  const std::vector<torch::Tensor> steps = model.stepSizeParameters();
+  std::vector<torch::Tensor> weights;
+  for (const auto& p : model.module().parameters()) {
+    bool isStep = false;
+    for (const auto& q : steps) isStep = isStep || p.is_same(q);
+    if (!isStep) weights.push_back(p);
+  }
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(weights, std::make_unique<torch::optim::AdamOptions>(o.learningRate));
+  if (!steps.empty())
+    groups.emplace_back(steps, std::make_unique<torch::optim::AdamOptions>(
+                                   o.stepSizeLearningRate > 0 ? o.stepSizeLearningRate : o.learningRate));
+  return groups;
+}
+
+}  // namespace
+
+double Trainer::learningRateAt(const TrainingOptions& o, int64_t step, int64_t plannedSteps) {
+  if (!(o.finalLearningRate > 0) || plannedSteps <= 1) return o.learningRate;
+  const double t = std::min(1.0, double(step) / double(plannedSteps - 1));
+  return o.finalLearningRate + 0.5 * (o.learningRate - o.finalLearningRate) * (1 + std::cos(M_PI * t));
+}
+
 Trainer::Trainer(LearnedModel& model, const torch::Device& device, TrainingOptions options)
     : model_(model), device_(device), options_(std::move(options)),
-      optimizer_((model.to(device), model.module().parameters()), torch::optim::AdamOptions(options_.learningRate)) {
+      optimizer_((model.to(device), parameterGroups(model, options_)), torch::optim::AdamOptions(options_.learningRate)) {
   if (options_.batchSize < 1) throw UsageError("batch size must be >= 1");
   if (options_.epochs < 1) throw UsageError("epochs must be >= 1");
   if (!(options_.learningRate > 0)) throw UsageError("learning rate must be > 0");
+  if (options_.finalLearningRate > options_.learningRate)
+    throw UsageError("the final learning rate must not exceed the learning rate");
   if (options_.trainIterations < 1 || options_.validationIterations < 1)
     throw UsageError("iteration caps must be >= 1");
 }
@@ -174,6 +204,7 @@ TrainingResult Trainer::run(const TrainingSet& train, const TrainingSet& validat
   }
   const int64_t n = train.size(), batches = (n + options_.batchSize - 1) / options_.batchSize;
   int64_t totalSteps = int64_t(options_.epochs) * batches;
+  plannedSteps_ = totalSteps;  // the schedule spans all epochs, independent of --max-steps / sessions
   if (options_.maxSteps >= 0) totalSteps = std::min(totalSteps, options_.maxSteps);
   const auto t0 = Clock::now();
   r.sessions.push_back({{"note", options_.sessionNote}, {"first_step", r.steps}});
@@ -190,6 +221,12 @@ TrainingResult Trainer::run(const TrainingSet& train, const TrainingSet& validat
       ctx.throwIfCancelled();
       const int64_t first = b * options_.batchSize, count = std::min<int64_t>(options_.batchSize, n - first);
       const torch::Tensor idx = torch::from_blob(const_cast<int64_t*>(order.data()) + first, {count}, torch::kInt64).clone();
+      const double scale = learningRateAt(options_, r.steps, plannedSteps_) / options_.learningRate;
+      for (size_t g = 0; g < optimizer_.param_groups().size(); ++g) {
+        const double base = g == 0 || !(options_.stepSizeLearningRate > 0) ? options_.learningRate
+                                                                             : options_.stepSizeLearningRate;
+        static_cast<torch::optim::AdamOptions&>(optimizer_.param_groups()[g].options()).lr(base * scale);
+      }
       torch::manual_seed(options_.seed * 1000003ULL + static_cast<uint64_t>(r.steps));  // Lipschitz probes
       r.lastLoss = step(train.images.index_select(0, idx), train.sinograms.index_select(0, idx),
                         train.fbp.index_select(0, idx));

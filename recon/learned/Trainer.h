@@ -34,6 +34,8 @@ struct TrainingOptions {
   int epochs = 10;
   int batchSize = 16;
   double learningRate = 1e-3;
+  double finalLearningRate = -1;      // < 0: constant; else cosine decay to it over all planned steps
+  double stepSizeLearningRate = -1;   // Implicit L2O's α, β, λ, s (< 0: learningRate)
   int trainIterations = 50;    // iteration cap of the no-grad solve during training
   int validationIterations = 50;
   uint64_t seed = 0;           // shuffling, initialisation, Lipschitz probes
@@ -68,6 +70,9 @@ class Trainer {
 
   // Trains on `train`, validates on `validation` (if not empty) after each epoch. Reports "epoch e/E, loss, val PSNR".
   TrainingResult run(const TrainingSet& train, const TrainingSet& validation, JobContext& ctx);
+  // The learning rate of optimiser step `step` (0-based): constant, or cosine from learningRate to
+  // finalLearningRate over `plannedSteps`.
+  static double learningRateAt(const TrainingOptions& o, int64_t step, int64_t plannedSteps);
   // One Adam step on a batch (CPU tensors); returns the loss before the step. TrainingDiverged on NaN/inf.
   double step(const torch::Tensor& images, const torch::Tensor& sinograms, const torch::Tensor& fbp);
   // Mean PSNR of the model's inference on `data` with the validation iteration cap.
@@ -81,6 +86,7 @@ class Trainer {
   torch::Device device_;
   TrainingOptions options_;
   torch::optim::Adam optimizer_;
+  int64_t plannedSteps_ = 0;  // epochs × batches (or maxSteps): the cosine schedule's horizon
 };
 
 // Mean PSNR of `model`'s inferences on `data` (batches of `batch`), no gradients.

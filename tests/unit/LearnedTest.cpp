@@ -117,6 +117,27 @@ TEST(Jfb, LastStepGradientMatchesFiniteDifferences) {
   EXPECT_NEAR(analytic, numeric, 0.03 * std::fabs(numeric) + 1e-7) << "analytic " << analytic << " numeric " << numeric;
 }
 
+TEST(Training, CosineScheduleEndsAtTheFinalRateAndStepSizesHaveTheirOwnGroup) {
+  TrainingOptions o;
+  o.learningRate = 1e-3;
+  EXPECT_DOUBLE_EQ(Trainer::learningRateAt(o, 57, 100), 1e-3);  // constant without a final rate
+  o.finalLearningRate = 1e-4;
+  EXPECT_DOUBLE_EQ(Trainer::learningRateAt(o, 0, 100), 1e-3);
+  EXPECT_NEAR(Trainer::learningRateAt(o, 99, 100), 1e-4, 1e-12);
+  EXPECT_NEAR(Trainer::learningRateAt(o, 500, 100), 1e-4, 1e-12);  // resumed past the horizon
+  double previous = 1;
+  for (int k = 0; k < 100; ++k) {
+    const double lr = Trainer::learningRateAt(o, k, 100);
+    EXPECT_LE(lr, previous);
+    previous = lr;
+  }
+  const auto op = tinyOperator();
+  const auto implicit = makeLearnedModel(ModelSpec::defaults(ModelKind::ImplicitL2O), op);
+  const auto scale = makeLearnedModel(ModelSpec::defaults(ModelKind::ScaleL2O), op);
+  EXPECT_EQ(implicit->stepSizeParameters().size(), 4u);
+  EXPECT_TRUE(scale->stepSizeParameters().empty());  // frozen: buffers, not parameters
+}
+
 TEST(Training, TwoStepsLowerTheLossForEveryModel) {
   const auto op = tinyOperator();
   const TrainingSet data = TrainingSet::simulate(op, 6, 91, 0.015);
