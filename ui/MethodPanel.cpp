@@ -114,7 +114,7 @@ void MethodPanel::setUnavailable(const QString& reason) {
 
 void MethodPanel::setIdle() {
   showEmpty(State::Idle, {},
-            tr("Not reconstructed yet\n\nOpen a case: File ▸ Open, drop a sinogram .npy here, or Ctrl+D for the demo"));
+            tr("Not reconstructed yet\n\nOpen a case: File ▸ Open, drop a DICOM file, series folder or sinogram here,\nor Ctrl+D for the demo"));
 }
 
 void MethodPanel::setQueued() {
