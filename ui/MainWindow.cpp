@@ -134,6 +134,7 @@ MainWindow::MainWindow(ReconstructionEnvironment env, QWidget* parent) : QMainWi
   // The panels exist from the start, so their GL set-up happens when the window first shows.
   const int n = env_.geometry().imageSize;
   grid_->setPanels(panelSpecs(true), {}, n, n, viewer::WindowLevel{});
+  reserveBadgeSpace();
   updateRunActions();
 }
 
@@ -154,6 +155,14 @@ void MainWindow::loadCertifier() {
     runner_->setCertifier(nullptr);
     certifierProblem_ = QString::fromStdString(e.what());
   }
+}
+
+void MainWindow::reserveBadgeSpace() {
+  if (!certifier_) return;
+  QStringList titles;
+  for (const auto& p : certifier_->suite().properties()) titles << QString::fromStdString(p->title());
+  for (MethodPanel* p : grid_->panels())
+    if (p->state() != MethodPanel::State::Reference) p->badges()->reserveFor(titles);
 }
 
 void MainWindow::loadPresets() {
@@ -440,6 +449,7 @@ void MainWindow::showCase(const CaseData& c) {
   grid_->setHounsfield(c.huCalibrated);
   const int n = env_.geometry().imageSize;
   grid_->setPanels(panelSpecs(!reference.empty()), reference, n, n, c.ownWindow.value_or(viewer::WindowLevel{}));
+  reserveBadgeSpace();
   grid_->setDifferenceMode(differenceAction_->isChecked() && !reference.empty());
   differenceAction_->setEnabled(!reference.empty());
   for (QAction* a : presetActions_)

@@ -81,6 +81,7 @@ class MainWindow : public QMainWindow {
   void buildMenus();
   void loadCertifier();
   void loadPresets();
+  void reserveBadgeSpace();  // badges arriving must not resize the views
   void restoreSettings();
   void saveSettings() const;
   void addRecent(const QString& origin);
