@@ -261,31 +261,29 @@ void MainWindow::buildFileActions() {
                                                       QString::fromStdString(CaseOpeners::instance().dialogFilter(type)));
     if (!path.isEmpty()) openCase(path);
   };
+  const auto chooseFolder = [this, lastFolder](const QString& title) {
+    return QFileDialog::getExistingDirectory(this, title, lastFolder());
+  };
   openDicomAction_ = new QAction(tr("Open DICOM &file…"), this);
   connect(openDicomAction_, &QAction::triggered, this,
           [=] { openFile(tr("Open DICOM CT file"), CaseOpeners::kDicomType); });
   openSeriesAction_ = new QAction(tr("Open DICOM &series folder…"), this);
   openSeriesAction_->setShortcut(tr("Ctrl+Shift+O"));
-  connect(openSeriesAction_, &QAction::triggered, this, [this, lastFolder] {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open DICOM CT series folder"), lastFolder());
-    if (!dir.isEmpty()) openCase(dir);
+  connect(openSeriesAction_, &QAction::triggered, this, [=] {
+    if (const QString dir = chooseFolder(tr("Open DICOM CT series folder")); !dir.isEmpty()) openCase(dir);
   });
   openSinogramAction_ = new QAction(tr("Open si&nogram (.npy, …)…"), this);
   connect(openSinogramAction_, &QAction::triggered, this,
           [=] { openFile(tr("Open sinogram"), CaseOpeners::kSinogramType); });
   exportDicomAction_ = new QAction(tr("Export certified &DICOM…"), this);
   exportDicomAction_->setToolTip(tr("Per finished method: CT image and certificate SR (and a KOS when it fails)"));
-  connect(exportDicomAction_, &QAction::triggered, this, [this, lastFolder] {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Export certified DICOM into folder"), lastFolder());
-    if (!dir.isEmpty()) exportCertifiedDicom(dir);
+  connect(exportDicomAction_, &QAction::triggered, this, [=] {
+    if (const QString dir = chooseFolder(tr("Export certified DICOM into folder")); !dir.isEmpty()) exportCertifiedDicom(dir);
   });
   sendPacsAction_ = new QAction(tr("Send to &PACS…"), this);
   connect(sendPacsAction_, &QAction::triggered, this, [this] {
     PacsDialog dialog(*transfer_, this);
-    if (dialog.exec() == QDialog::Accepted) {
-      transfer_->waitForDone();  // a C-ECHO still running from the dialog
-      sendToPacs(dialog.node());
-    }
+    if (dialog.exec() == QDialog::Accepted) sendToPacs(dialog.node());
   });
 }
 
@@ -503,7 +501,11 @@ bool MainWindow::exportCertifiedDicom(const QString& folder) {
 bool MainWindow::sendToPacs(const DicomNode& node) { return startTransfer({}, node); }
 
 bool MainWindow::startTransfer(const QString& folder, std::optional<DicomNode> node) {
-  if (!case_ || transfer_->isBusy()) return false;
+  if (!case_) return false;
+  if (transfer_->isBusy()) {
+    showError(tr("DICOM transfer running"), tr("wait until the current export, transfer or connection test has finished"));
+    return false;
+  }
   std::vector<ExportItem> items;
   for (const MethodPanel* p : grid_->panels()) {  // in the comparison's order
     const auto it = runner_->results().find(p->methodId());

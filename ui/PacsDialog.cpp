@@ -101,12 +101,14 @@ void PacsDialog::testConnection() {
     return;
   }
   testButton_->setEnabled(false);
+  sendButton_->setEnabled(false);  // one transfer at a time: Send waits for the echo's answer
   status_->setText(tr("C-ECHO to %1…").arg(QString::fromStdString(node().describe())));
   transfer_.echo(node());
 }
 
 void PacsDialog::onEchoFinished(bool ok, const QString& message) {
   testButton_->setEnabled(true);
+  sendButton_->setEnabled(true);
   status_->setText((ok ? QString("✔ ") : QString("✖ ")) + message);
   if (ok) saveNode();
 }
