@@ -312,4 +312,10 @@ ExportedMethod CertifiedDicomExporter::write(const ReconstructionMethod& method,
   return out;
 }
 
+std::string derivationDescription(const ReconstructionMethod& method, const std::string& inputDescription,
+                                  const CertificateReport& report) {
+  return "Reconstructed by TrustCT with " + method.displayName() + " from a " + inputDescription +
+         "; certificates overall " + labelName(report.overall);
+}
+
 }  // namespace trustct

@@ -63,6 +63,10 @@ class CertifiedDicomExporter {
   UidGenerator uids_;
 };
 
+// The Derivation Description of an exported reconstruction (CLI and GUI): method, input, overall label.
+std::string derivationDescription(const ReconstructionMethod& method, const std::string& inputDescription,
+                                  const CertificateReport& report);
+
 // DCM 111237 / 111236 / 111235: usable, usable but below the standard, unusable.
 struct CodedValue {
   std::string value, scheme, meaning;

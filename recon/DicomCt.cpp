@@ -250,6 +250,14 @@ std::vector<CtSlice> slicesOf(DcmDataset& ds, size_t fileBytes, const std::strin
     const bool hasOrientation = findNumbers(ds, f, DCM_PlaneOrientationSequence, DCM_ImageOrientationPatient, 6,
                                             s.orientation.data(), source);
     s.hasPlaneGeometry = hasPosition && hasOrientation;
+    // The VOI window is display advice only: a malformed one is ignored rather than refusing the image.
+    std::array<double, 2> window{0, 0};
+    try {
+      if (findNumbers(ds, f, DCM_FrameVOILUTSequence, DCM_WindowCenter, 1, &window[0], source) &&
+          findNumbers(ds, f, DCM_FrameVOILUTSequence, DCM_WindowWidth, 1, &window[1], source) && window[1] > 1)
+        s.windowHu = window;
+    } catch (const InputError&) {
+    }
     s.hu.resize(perFrame);
     const int32_t* raw = stored.data() + perFrame * f;
     for (size_t i = 0; i < perFrame; ++i) s.hu[i] = static_cast<float>(raw[i] * rescale[0] + rescale[1]);

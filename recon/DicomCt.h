@@ -32,6 +32,7 @@ struct CtSlice {
   double sliceThickness = 0;                      // mm; 0 when unknown
   int frameNumber = 0;                            // 1-based frame of a multi-frame instance; 0 otherwise
   int instanceNumber = 0;                         // sort key when there is no plane geometry
+  std::optional<std::array<double, 2>> windowHu;  // the file's first VOI window (centre, width), when valid
   std::string source;                             // file path, for messages
   std::shared_ptr<const DicomIdentity> identity;
 

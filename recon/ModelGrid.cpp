@@ -66,6 +66,7 @@ GridImage toModelGrid(const CtSlice& slice, int imageSize) {
   out.identity = slice.identity;
   out.source = slice.describe();
   out.frameNumber = slice.frameNumber;
+  out.windowHu = slice.windowHu;
   GridPlacement& p = out.placement;
   p.orientation = slice.orientation;
   p.sliceThicknessMm = slice.sliceThickness;

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "recon/DicomCt.h"
@@ -39,6 +40,7 @@ struct GridImage {
   std::shared_ptr<const DicomIdentity> identity;  // null when the input was not DICOM
   std::string source;                             // file (and frame) it came from
   int frameNumber = 0;                            // referenced frame of a multi-frame source
+  std::optional<std::array<double, 2>> windowHu;  // the source's own window (centre, width in HU), if any
 };
 
 // Resamples (area-averaging when shrinking) and normalises one slice onto an imageSize² grid.

@@ -6,7 +6,9 @@
 #include <regex>
 
 #include "recon/Errors.h"
+#include "recon/ReconstructionInput.h"
 #include "recon/SimulatedDataset.h"
+#include "recon/SinogramIO.h"
 
 namespace trustct::ui {
 
@@ -40,12 +42,16 @@ CaseData DemoCaseSource::load(const ReconstructionEnvironment& env) const {
   std::snprintf(note, sizeof note, "exact sinogram, %s, %.1f %% Gaussian noise", env.geometry().describe().c_str(),
                 100 * noise_);
   c.note = note;
+  c.grid.image = c.reference;
+  c.grid.placement = GridPlacement::centred(env.geometry().imageSize, 1.0);
+  c.grid.source = c.origin;
+  c.description = "exact (analytic) sinogram of the " + c.title + " with " + note;
   return c;
 }
 
-SinogramNpySource::SinogramNpySource(std::string path) : path_(std::move(path)) {}
+InputFileSource::InputFileSource(std::string path) : path_(std::move(path)) {}
 
-std::string SinogramNpySource::companionReference(const std::string& sinogramPath) {
+std::string InputFileSource::companionReference(const std::string& sinogramPath) {
   const fs::path p(sinogramPath);
   const std::string stem = p.stem().string();
   std::vector<fs::path> candidates;
@@ -56,22 +62,27 @@ std::string SinogramNpySource::companionReference(const std::string& sinogramPat
   return {};
 }
 
-CaseData SinogramNpySource::load(const ReconstructionEnvironment& env) const {
-  if (!fs::is_regular_file(path_)) throw InputError(path_, "no such file");
-  torch::Tensor sino = loadSinogramNpy(path_, *env.op);
+CaseData InputFileSource::load(const ReconstructionEnvironment& env) const {
+  // The CLI's defaults (InputOptions{}): the same file gives the same case in `trustct-cli export`.
+  const ReconstructionInput in = loadReconstructionInput(path_, *env.op, InputOptions{});
   CaseData c;
-  if (sino.dim() == 3) {
-    if (sino.size(0) < 1) throw InputError(path_, "the file holds no sinogram");
-    c.note = "first of " + std::to_string(sino.size(0)) + " sinograms in the file";
-    sino = sino[0];
-  }
   c.title = fs::path(path_).filename().string();
+  if (c.title.empty()) c.title = fs::path(path_).parent_path().filename().string();  // "series/"
   c.origin = path_;
-  c.sinogram = sino.contiguous();
-  if (const std::string ref = companionReference(path_); !ref.empty()) {
-    torch::Tensor image = loadImageNpy(ref, *env.op);
-    c.reference = (image.dim() == 3 ? image[0] : image).contiguous();
-    c.note += std::string(c.note.empty() ? "" : "; ") + "reference " + fs::path(ref).filename().string();
+  c.sinogram = in.sinogram;
+  c.grid = in.grid;
+  c.description = in.description;
+  c.note = in.description;
+  c.reference = in.grid.image;
+  c.huCalibrated = in.simulated;  // re-simulated from a CT (DICOM, LoDoPaB): intensities are μ/μ_max
+  if (in.grid.windowHu) c.ownWindow = viewer::WindowLevel::fromHu((*in.grid.windowHu)[1], (*in.grid.windowHu)[0]);
+  if (!c.reference.defined()) {
+    if (const std::string ref = companionReference(path_); !ref.empty()) {
+      const torch::Tensor image = loadImageNpy(ref, *env.op);
+      c.reference = (image.dim() == 3 ? image[0] : image).contiguous();
+      c.grid.image = c.reference;
+      c.note += "; reference " + fs::path(ref).filename().string();
+    }
   }
   return c;
 }
@@ -82,9 +93,10 @@ CaseOpeners& CaseOpeners::instance() {
 }
 
 CaseOpeners::CaseOpeners() {
-  add({"Sinogram (NumPy)", "*.npy",
-       [](const std::string& path) { return fs::path(path).extension() == ".npy"; },
-       [](const std::string& path) { return std::make_unique<SinogramNpySource>(path); }});
+  const auto file = [](const std::string& path) { return std::make_unique<InputFileSource>(path); };
+  add({kDicomType, "*.dcm *.DCM", [](const std::string& path) { return isDicomInput(path); }, file});
+  add({kSinogramType, "*.npy *.raw *.f32 *.mha *.mhd *.nii *.nii.gz *.h5 *.hdf5",
+       [](const std::string& path) { return isSinogramPath(path); }, file});
 }
 
 void CaseOpeners::add(Opener opener) { openers_.push_back(std::move(opener)); }
@@ -105,6 +117,12 @@ std::string CaseOpeners::dialogFilter() const {
   std::string filter;
   for (const auto& o : openers_) filter += o.name + " (" + o.pattern + ");;";
   return filter + "All files (*)";
+}
+
+std::string CaseOpeners::dialogFilter(const std::string& name) const {
+  for (const auto& o : openers_)
+    if (o.name == name) return o.name + " (" + o.pattern + ");;All files (*)";
+  return "All files (*)";
 }
 
 }  // namespace trustct::ui

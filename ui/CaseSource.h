@@ -1,7 +1,7 @@
 #pragma once
 // What the window reconstructs: a "case" = one sinogram, the reference image when it is known, and
-// how to read its intensities. Case sources are the seam for new inputs: demo phantoms and sinogram
-// .npy files live here; DICOM plugs in by adding an opener to CaseOpeners.
+// how to read its intensities. Case sources are the seam for new inputs: demo phantoms live here, files
+// (DICOM CT, sinograms) load through the library's loadReconstructionInput() like the CLI's.
 #include <torch/types.h>
 
 #include <functional>
@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "recon/ModelGrid.h"
 #include "recon/Phantom.h"
 #include "recon/ReconstructionMethod.h"
 #include "viewer/Intensity.h"
@@ -24,6 +25,8 @@ struct CaseData {
   bool huCalibrated = false;  // intensities are μ/μ_max of a real scan: show Hounsfield units
   std::optional<viewer::WindowLevel> ownWindow;  // the window the file brings, if any
   std::string note;        // shown in the status bar, e.g. "first of 8 sinograms in the file"
+  GridImage grid;          // where the image lies and whose it is (DICOM identity): the certified export's input
+  std::string description; // what the sinogram is, in one sentence (the export's Derivation Description)
 };
 
 class CaseSource {
@@ -48,12 +51,14 @@ class DemoCaseSource : public CaseSource {
   double noise_;
 };
 
-// A sinogram .npy ((angles, bins), or a batch whose first item is used). The reference is taken from
-// the companion file when present: image_NNNN.npy next to sinogram_NNNN.npy (`trustct-cli simulate`)
-// or reference.npy next to sinogram.npy (`trustct-cli demo --out`).
-class SinogramNpySource : public CaseSource {
+// A file through loadReconstructionInput(): a DICOM CT file or series folder (the CT resampled to the
+// model grid is the reference, the sinogram a simulated low-dose scan of it, intensities in HU) or a
+// sinogram file as measured. A sinogram without its own reference takes the companion file when present:
+// image_NNNN.npy next to sinogram_NNNN.npy (`trustct-cli simulate`) or reference.npy next to sinogram.npy
+// (`trustct-cli demo --out`).
+class InputFileSource : public CaseSource {
  public:
-  explicit SinogramNpySource(std::string path);
+  explicit InputFileSource(std::string path);
   std::string origin() const override { return path_; }
   CaseData load(const ReconstructionEnvironment& env) const override;
   static std::string companionReference(const std::string& sinogramPath);  // "" when none exists
@@ -62,21 +67,24 @@ class SinogramNpySource : public CaseSource {
   std::string path_;
 };
 
-// File types the window can open. New inputs (DICOM) register an opener; the menu filter, drag and
-// drop and `trustct FILE` all go through here.
+// File types the window can open. New inputs register an opener; the menu filter, drag and drop and
+// `trustct FILE` all go through here.
 class CaseOpeners {
  public:
   struct Opener {
-    std::string name;     // "Sinogram (NumPy)"
-    std::string pattern;  // "*.npy" for file dialogs
+    std::string name;     // "Sinogram"
+    std::string pattern;  // "*.npy *.mha" for file dialogs
     std::function<bool(const std::string& path)> accepts;
     std::function<std::unique_ptr<CaseSource>(const std::string& path)> make;
   };
+  static constexpr const char* kDicomType = "DICOM CT";
+  static constexpr const char* kSinogramType = "Sinogram";
   static CaseOpeners& instance();
   void add(Opener opener);
   // demo:… origins and every registered file type; InputError naming the path when nothing accepts it.
   std::unique_ptr<CaseSource> open(const std::string& pathOrOrigin) const;
-  std::string dialogFilter() const;  // "Sinogram (NumPy) (*.npy);;All files (*)"
+  std::string dialogFilter() const;  // "DICOM CT (*.dcm);;Sinogram (*.npy …);;All files (*)"
+  std::string dialogFilter(const std::string& name) const;  // one type's filter, then "All files (*)"
 
  private:
   CaseOpeners();

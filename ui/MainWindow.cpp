@@ -12,6 +12,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QProgressDialog>
 #include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
@@ -21,9 +22,12 @@
 
 #include "recon/MethodRegistry.h"
 #include "recon/Runtime.h"
+#include "ui/CaseLoader.h"
 #include "ui/CertificateExplanationDialog.h"
 #include "ui/ComparisonExport.h"
 #include "ui/ComparisonGrid.h"
+#include "ui/DicomTransfer.h"
+#include "ui/PacsDialog.h"
 #include "ui/ReconstructionRunner.h"
 
 namespace trustct::ui {
@@ -47,6 +51,8 @@ MainWindow::MainWindow(ReconstructionEnvironment env, QWidget* parent) : QMainWi
   grid_ = new ComparisonGrid(this);
   setCentralWidget(grid_);
   runner_ = new ReconstructionRunner(env_, this);
+  loader_ = new CaseLoader(env_, this);
+  transfer_ = new DicomTransfer(env_, this);
   loadCertifier();
   loadPresets();
   buildActions();
@@ -81,6 +87,28 @@ MainWindow::MainWindow(ReconstructionEnvironment env, QWidget* parent) : QMainWi
                  tr("no certificates: %1").arg(certifierProblem_));
     grid_->refreshPanel(p);
   });
+  connect(runner_, &ReconstructionRunner::methodFinished, this, &MainWindow::updateRunActions);
+  connect(loader_, &CaseLoader::loaded, this, [this] { showCase(loader_->lastCase()); });
+  connect(loader_, &CaseLoader::failed, this, [this](const QString& origin, const QString& problem) {
+    // The previous case (panels, results) stays as it was.
+    showError(tr("Cannot open %1").arg(origin), problem);
+    updateRunActions();
+    Q_EMIT caseFailed(origin, problem);
+  });
+  connect(transfer_, &DicomTransfer::progress, this, [this](int done, int total, const QString& text) {
+    if (!transferProgress_) return;
+    transferProgress_->setMaximum(total);
+    transferProgress_->setValue(done);
+    if (!text.isEmpty()) transferProgress_->setLabelText(text);
+  });
+  connect(transfer_, &DicomTransfer::finished, this, [this](bool ok, const QString& summary) {
+    if (transferProgress_) transferProgress_->deleteLater();
+    transferProgress_ = nullptr;
+    updateRunActions();
+    if (!ok) return showError(tr("DICOM transfer failed"), summary);
+    statusBar()->showMessage(QString(summary).replace('\n', "; "), 15000);
+    if (!quiet_) QMessageBox::information(this, tr("DICOM transfer finished"), summary);
+  });
   connect(runner_, &ReconstructionRunner::methodCancelled, this, [=](const QString& id) {
     if (auto* p = panelOf(id)) p->setCancelled();
   });
@@ -106,6 +134,7 @@ MainWindow::MainWindow(ReconstructionEnvironment env, QWidget* parent) : QMainWi
   // The panels exist from the start, so their GL set-up happens when the window first shows.
   const int n = env_.geometry().imageSize;
   grid_->setPanels(panelSpecs(true), {}, n, n, viewer::WindowLevel{});
+  reserveBadgeSpace();
   updateRunActions();
 }
 
@@ -126,6 +155,14 @@ void MainWindow::loadCertifier() {
     runner_->setCertifier(nullptr);
     certifierProblem_ = QString::fromStdString(e.what());
   }
+}
+
+void MainWindow::reserveBadgeSpace() {
+  if (!certifier_) return;
+  QStringList titles;
+  for (const auto& p : certifier_->suite().properties()) titles << QString::fromStdString(p->title());
+  for (MethodPanel* p : grid_->panels())
+    if (p->state() != MethodPanel::State::Reference) p->badges()->reserveFor(titles);
 }
 
 void MainWindow::loadPresets() {
@@ -214,11 +251,48 @@ void MainWindow::buildActions() {
     presetActions_.push_back(a);
   }
   addActions(presetActions_);  // shortcuts work without the menu open
+  buildFileActions();
+}
+
+void MainWindow::buildFileActions() {
+  const auto lastFolder = [] { return QSettings().value(kLastFolderKey).toString(); };
+  const auto openFile = [this, lastFolder](const QString& title, const char* type) {
+    const QString path = QFileDialog::getOpenFileName(this, title, lastFolder(),
+                                                      QString::fromStdString(CaseOpeners::instance().dialogFilter(type)));
+    if (!path.isEmpty()) openCase(path);
+  };
+  const auto chooseFolder = [this, lastFolder](const QString& title) {
+    return QFileDialog::getExistingDirectory(this, title, lastFolder());
+  };
+  openDicomAction_ = new QAction(tr("Open DICOM &file…"), this);
+  connect(openDicomAction_, &QAction::triggered, this,
+          [=] { openFile(tr("Open DICOM CT file"), CaseOpeners::kDicomType); });
+  openSeriesAction_ = new QAction(tr("Open DICOM &series folder…"), this);
+  openSeriesAction_->setShortcut(tr("Ctrl+Shift+O"));
+  connect(openSeriesAction_, &QAction::triggered, this, [=] {
+    if (const QString dir = chooseFolder(tr("Open DICOM CT series folder")); !dir.isEmpty()) openCase(dir);
+  });
+  openSinogramAction_ = new QAction(tr("Open si&nogram (.npy, …)…"), this);
+  connect(openSinogramAction_, &QAction::triggered, this,
+          [=] { openFile(tr("Open sinogram"), CaseOpeners::kSinogramType); });
+  exportDicomAction_ = new QAction(tr("Export certified &DICOM…"), this);
+  exportDicomAction_->setToolTip(tr("Per finished method: CT image and certificate SR (and a KOS when it fails)"));
+  connect(exportDicomAction_, &QAction::triggered, this, [=] {
+    if (const QString dir = chooseFolder(tr("Export certified DICOM into folder")); !dir.isEmpty()) exportCertifiedDicom(dir);
+  });
+  sendPacsAction_ = new QAction(tr("Send to &PACS…"), this);
+  connect(sendPacsAction_, &QAction::triggered, this, [this] {
+    PacsDialog dialog(*transfer_, this);
+    if (dialog.exec() == QDialog::Accepted) sendToPacs(dialog.node());
+  });
 }
 
 void MainWindow::buildMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   file->addAction(openAction_);
+  file->addAction(openDicomAction_);
+  file->addAction(openSeriesAction_);
+  file->addAction(openSinogramAction_);
   QMenu* demo = file->addMenu(tr("Open &demo"));
   demo->addAction(demoAction_);
   demo->addAction(ellipsesAction_);
@@ -226,6 +300,8 @@ void MainWindow::buildMenus() {
   recentMenu_ = file->addMenu(tr("Open &recent"));
   file->addSeparator();
   file->addAction(exportAction_);
+  file->addAction(exportDicomAction_);
+  file->addAction(sendPacsAction_);
   file->addSeparator();
   file->addAction(quitAction_);
 
@@ -348,19 +424,30 @@ std::vector<PanelSpec> MainWindow::panelSpecs(bool withReference) const {
 void MainWindow::openDemo() { openCase(kDemoOrigin); }
 
 bool MainWindow::openCase(const QString& origin) {
-  CaseData c;
+  std::shared_ptr<const CaseSource> source;
   try {
-    c = CaseOpeners::instance().open(origin.toStdString())->load(env_);
+    source = CaseOpeners::instance().open(origin.toStdString());
   } catch (const std::exception& e) {
     showError(tr("Cannot open %1").arg(origin), QString::fromStdString(e.what()));
+    Q_EMIT caseFailed(origin, QString::fromStdString(e.what()));
     return false;
   }
+  statusBar()->showMessage(tr("Loading %1…").arg(origin));
+  loader_->load(std::move(source));
+  return true;
+}
+
+bool MainWindow::isLoading() const { return loader_->isLoading(); }
+
+void MainWindow::showCase(const CaseData& c) {
+  const QString origin = QString::fromStdString(c.origin);
   runner_->discard();
   case_ = c;
   const viewer::ImageBuffer reference = c.reference.defined() ? imageBufferFrom(c.reference) : viewer::ImageBuffer{};
   grid_->setHounsfield(c.huCalibrated);
   const int n = env_.geometry().imageSize;
   grid_->setPanels(panelSpecs(!reference.empty()), reference, n, n, c.ownWindow.value_or(viewer::WindowLevel{}));
+  reserveBadgeSpace();
   grid_->setDifferenceMode(differenceAction_->isChecked() && !reference.empty());
   differenceAction_->setEnabled(!reference.empty());
   for (QAction* a : presetActions_)
@@ -375,7 +462,6 @@ bool MainWindow::openCase(const QString& origin) {
   if (preset != viewer::WindowLevelPresets::kFileId) applyPreset(preset);
   Q_EMIT caseOpened();
   runAll();
-  return true;
 }
 
 void MainWindow::runAll() {
@@ -400,6 +486,51 @@ void MainWindow::updateRunActions() {
   runAction_->setEnabled(case_.has_value());
   cancelAction_->setEnabled(runner_->isRunning());
   exportAction_->setEnabled(case_.has_value());
+  bool certified = false;
+  for (const auto& [id, r] : runner_->results()) certified |= r.report.has_value();
+  exportDicomAction_->setEnabled(certified && !transfer_->isBusy());
+  sendPacsAction_->setEnabled(certified && !transfer_->isBusy());
+}
+
+bool MainWindow::exportCertifiedDicom(const QString& folder) {
+  if (!startTransfer(folder, std::nullopt)) return false;
+  QSettings().setValue(kLastFolderKey, folder);
+  return true;
+}
+
+bool MainWindow::sendToPacs(const DicomNode& node) { return startTransfer({}, node); }
+
+bool MainWindow::startTransfer(const QString& folder, std::optional<DicomNode> node) {
+  if (!case_) return false;
+  if (transfer_->isBusy()) {
+    showError(tr("DICOM transfer running"), tr("wait until the current export, transfer or connection test has finished"));
+    return false;
+  }
+  std::vector<ExportItem> items;
+  for (const MethodPanel* p : grid_->panels()) {  // in the comparison's order
+    const auto it = runner_->results().find(p->methodId());
+    if (it == runner_->results().end() || !it->second.report) continue;
+    const viewer::ImageBuffer& b = it->second.image;
+    items.push_back({it->first,
+                     torch::from_blob(const_cast<float*>(b.pixels.data()), {b.height, b.width}, torch::kFloat32).clone(),
+                     *it->second.report});
+  }
+  if (items.empty()) {
+    showError(tr("Nothing to export"), certifier_ ? tr("no method has finished yet")
+                                                  : tr("no certificates: %1").arg(certifierProblem_));
+    return false;
+  }
+  transferProgress_ = new QProgressDialog(node ? tr("Exporting for %1…").arg(QString::fromStdString(node->describe()))
+                                               : tr("Exporting certified DICOM…"),
+                                          tr("Cancel"), 0, int(items.size()) + (node ? 1 : 0), this);
+  transferProgress_->setWindowTitle(node ? tr("Send to PACS") : tr("Export certified DICOM"));
+  transferProgress_->setMinimumDuration(300);
+  transferProgress_->setAutoClose(false);
+  transferProgress_->setAutoReset(false);
+  connect(transferProgress_, &QProgressDialog::canceled, transfer_, &DicomTransfer::cancel);
+  transfer_->exportCase(*case_, std::move(items), folder, std::move(node));
+  updateRunActions();
+  return true;
 }
 
 void MainWindow::applyPreset(const std::string& id) {

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "certs/Certifier.h"
+#include "certs/DicomNetwork.h"
 #include "ui/CaseSource.h"
 #include "viewer/WindowLevelPresets.h"
 
@@ -14,10 +15,13 @@ class QAction;
 class QActionGroup;
 class QLabel;
 class QMenu;
+class QProgressDialog;
 
 namespace trustct::ui {
 
+class CaseLoader;
 class ComparisonGrid;
+class DicomTransfer;
 class ReconstructionRunner;
 
 class MainWindow : public QMainWindow {
@@ -32,13 +36,20 @@ class MainWindow : public QMainWindow {
   explicit MainWindow(ReconstructionEnvironment env, QWidget* parent = nullptr);
   ~MainWindow() override;
 
-  // Opens a file or demo origin; false (with a message box unless quiet) when it cannot be used.
+  // Starts loading a file, series folder or demo origin in the worker; caseOpened or caseFailed follows.
+  // False (with a message box unless quiet) when no opener accepts it; the current case stays.
   bool openCase(const QString& pathOrOrigin);
+  bool isLoading() const;
   void openDemo();
   void runAll();
   void cancelRun();
   bool isRunning() const;
   bool exportComparison(const QString& path);
+  // Certified DICOM of every finished method into `folder` / to a PACS, in the worker; false when there
+  // is nothing certified to export or a transfer is running. dicomTransfer() reports the outcome.
+  bool exportCertifiedDicom(const QString& folder);
+  bool sendToPacs(const DicomNode& node);
+  DicomTransfer* dicomTransfer() const { return transfer_; }
   void applyPreset(const std::string& id);
 
   ComparisonGrid* grid() const { return grid_; }
@@ -54,6 +65,7 @@ class MainWindow : public QMainWindow {
 
  Q_SIGNALS:
   void caseOpened();
+  void caseFailed(const QString& origin, const QString& problem);
   void runFinished();
 
  protected:
@@ -63,9 +75,13 @@ class MainWindow : public QMainWindow {
 
  private:
   void buildActions();
+  void buildFileActions();
+  void showCase(const CaseData& c);
+  bool startTransfer(const QString& folder, std::optional<DicomNode> node);
   void buildMenus();
   void loadCertifier();
   void loadPresets();
+  void reserveBadgeSpace();  // badges arriving must not resize the views
   void restoreSettings();
   void saveSettings() const;
   void addRecent(const QString& origin);
@@ -83,12 +99,16 @@ class MainWindow : public QMainWindow {
   std::optional<CaseData> case_;
   ComparisonGrid* grid_;
   ReconstructionRunner* runner_;
+  CaseLoader* loader_;
+  DicomTransfer* transfer_;
+  QProgressDialog* transferProgress_ = nullptr;
   QLabel* cursorLabel_;
   QLabel* runLabel_;
   bool quiet_ = false;
 
   QAction *openAction_, *demoAction_, *ellipsesAction_, *sheppLoganAction_, *exportAction_, *quitAction_;
   QAction *runAction_, *cancelAction_, *differenceAction_, *regionToolAction_, *clearRegionsAction_, *resetViewAction_;
+  QAction *openDicomAction_, *openSeriesAction_, *openSinogramAction_, *exportDicomAction_, *sendPacsAction_;
   QAction* linkActions_[4] = {};
   QList<QAction*> presetActions_;
   QMenu *recentMenu_ = nullptr, *regionMenu_ = nullptr, *presetMenu_ = nullptr;

@@ -1,8 +1,9 @@
 #include "ui/MethodPanel.h"
 
+#include "ui/ProgressStrip.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QProgressBar>
 #include <QTimer>
 #include <QVBoxLayout>
 #include <cmath>
@@ -49,12 +50,7 @@ MethodPanel::MethodPanel(const std::string& methodId, const QString& title, view
   view_ = new viewer::VtkImageView(coordinator, index, this);
   layout->addWidget(view_, 1);
 
-  progress_ = new QProgressBar(this);
-  progress_->setRange(0, 1000);
-  progress_->setTextVisible(false);
-  progress_->setFixedHeight(6);
-  progress_->setStyleSheet("QProgressBar { background: #2C323C; border: none; border-radius: 3px; }"
-                           "QProgressBar::chunk { background: #56B4E9; border-radius: 3px; }");
+  progress_ = new ProgressStrip(this);
   progress_->hide();
   layout->addWidget(progress_);
 
@@ -67,6 +63,11 @@ MethodPanel::MethodPanel(const std::string& methodId, const QString& title, view
   footer->addStretch(1);
   footer->addWidget(cursorLabel_);
   layout->addLayout(footer);
+  // Text rows of fixed height: a result's metrics arriving never resizes the image view (each resize
+  // re-creates the panel's GL framebuffer and re-renders it, the costliest thing on the GUI thread).
+  const int line = metricsLabel_->fontMetrics().height() + 2;
+  for (QLabel* l : {titleLabel_, statusLabel_}) l->setFixedHeight(QFontMetrics(l->font()).height() + 2);
+  for (QLabel* l : {metricsLabel_, cursorLabel_}) l->setFixedHeight(line);
 
   badges_ = new viewer::CertificateBadgeBar(this);
   badges_->setMinimumHeight(22);
@@ -114,11 +115,11 @@ void MethodPanel::setUnavailable(const QString& reason) {
 
 void MethodPanel::setIdle() {
   showEmpty(State::Idle, {},
-            tr("Not reconstructed yet\n\nOpen a case: File ▸ Open, drop a sinogram .npy here, or Ctrl+D for the demo"));
+            tr("Not reconstructed yet\n\nOpen a case: File ▸ Open, drop a DICOM file, series folder or sinogram here,\nor Ctrl+D for the demo"));
 }
 
 void MethodPanel::setQueued() {
-  progress_->setValue(0);
+  progress_->setFraction(0);
   showEmpty(State::Queued, tr("queued"), tr("Queued"));
 }
 
@@ -129,7 +130,7 @@ void MethodPanel::setRunning() {
 
 void MethodPanel::setProgress(double fraction, double etaSeconds, const QString& message) {
   if (state_ != State::Running) setRunning();
-  progress_->setValue(int(std::lround(1000 * fraction)));
+  progress_->setFraction(fraction);
   const QString eta = formatEta(etaSeconds);
   statusLabel_->setText(QString("%1 %").arg(int(100 * fraction)) + (eta.isEmpty() ? "" : " · " + eta));
   view_->setPlaceholder(tr("Reconstructing…\n%1").arg(message));

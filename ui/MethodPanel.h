@@ -10,9 +10,10 @@
 #include "viewer/VtkImageView.h"
 
 class QLabel;
-class QProgressBar;
 
 namespace trustct::ui {
+
+class ProgressStrip;
 
 class MethodPanel : public QFrame {
   Q_OBJECT
@@ -57,7 +58,7 @@ class MethodPanel : public QFrame {
   viewer::VtkImageView* view_;
   QLabel* titleLabel_;
   QLabel* statusLabel_;
-  QProgressBar* progress_;
+  ProgressStrip* progress_;
   QLabel* metricsLabel_;
   QLabel* cursorLabel_;
   viewer::CertificateBadgeBar* badges_;

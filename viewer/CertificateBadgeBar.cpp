@@ -23,7 +23,13 @@ class ChipFlowLayout : public QLayout {
   QLayoutItem* takeAt(int i) override { return i >= 0 && i < items_.size() ? items_.takeAt(i) : nullptr; }
   Qt::Orientations expandingDirections() const override { return {}; }
   bool hasHeightForWidth() const override { return true; }
-  int heightForWidth(int width) const override { return arrange(QRect(0, 0, width, 0), false); }
+  int heightForWidth(int width) const override {
+    return std::max(arrange(QRect(0, 0, width, 0), false), flowHeight(reserved_, width));
+  }
+  void setReserved(std::vector<QSize> sizes) {
+    reserved_ = std::move(sizes);
+    invalidate();
+  }
   void setGeometry(const QRect& r) override {
     QLayout::setGeometry(r);
     arrange(r, true);
@@ -55,7 +61,23 @@ class ChipFlowLayout : public QLayout {
     }
     return y + line - r.y();
   }
+  // The height chips of these sizes take when flowed into `width` (arrange()'s rule).
+  int flowHeight(const std::vector<QSize>& sizes, int width) const {
+    int x = 0, y = 0, line = 0;
+    for (QSize hint : sizes) {
+      if (hint.width() > width && width > 0) hint.setWidth(width);
+      if (x + hint.width() > width && line > 0) {
+        x = 0;
+        y += line + spacing();
+        line = 0;
+      }
+      x += hint.width() + spacing();
+      line = std::max(line, hint.height());
+    }
+    return y + line;
+  }
   QList<QLayoutItem*> items_;
+  std::vector<QSize> reserved_;
 };
 
 BadgeStyle BadgeStyle::of(Label label) {
@@ -88,6 +110,26 @@ QString verdictWord(Label l) {
 
 CertificateBadgeBar::CertificateBadgeBar(QWidget* parent) : QWidget(parent), layout_(new ChipFlowLayout(this)) {
   setStyleSheet(barStyle());
+}
+
+void CertificateBadgeBar::reserveFor(const QStringList& propertyTitles) {
+  QString verdict;
+  for (Label l : {Label::Pass, Label::Warning, Label::Fail})
+    if (verdictWord(l).size() > verdict.size()) verdict = verdictWord(l);
+  QStringList texts{BadgeStyle::of(Label::Pass).symbol + " " + verdict};
+  for (const QString& title : propertyTitles) texts << BadgeStyle::of(Label::Pass).symbol + " " + title;
+  std::vector<QSize> sizes;
+  for (const QString& text : texts) {
+    QToolButton probe;
+    probe.setObjectName("badge:overall");  // bold: the widest variant
+    probe.setStyleSheet(barStyle());
+    probe.setProperty("label", QString::fromStdString(labelName(Label::Pass)));
+    probe.setText(text);
+    probe.ensurePolished();
+    sizes.push_back(probe.sizeHint());
+  }
+  layout_->setReserved(std::move(sizes));
+  updateGeometry();
 }
 
 void CertificateBadgeBar::clearChips() {

@@ -5,9 +5,11 @@
 // Clicking a property chip emits badgeClicked(property) so the window can explain it.
 #include <QColor>
 #include <QString>
+#include <QStringList>
 #include <QWidget>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "certs/Certificate.h"
 
@@ -22,6 +24,8 @@ struct BadgeStyle {
   static BadgeStyle of(Label label);
 };
 
+class ChipFlowLayout;
+
 class CertificateBadgeBar : public QWidget {
   Q_OBJECT
  public:
@@ -30,13 +34,17 @@ class CertificateBadgeBar : public QWidget {
   void setReport(const CertificateReport& report, const std::function<QString(const std::string&)>& title);
   void setMessage(const QString& text);  // no report: e.g. "no calibration"
   void clear();
+  // Keeps room at any width for the chips of a report with these properties (and its overall verdict),
+  // so a report arriving never resizes the panel's image view (each resize re-creates its GL
+  // framebuffer and re-renders it on the GUI thread).
+  void reserveFor(const QStringList& propertyTitles);
 
  Q_SIGNALS:
   void badgeClicked(const QString& property);
 
  private:
   void clearChips();
-  QLayout* layout_;
+  ChipFlowLayout* layout_;
 };
 
 }  // namespace trustct::viewer

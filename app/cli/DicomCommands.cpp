@@ -129,8 +129,7 @@ int runExport(const Args& args) {
     CertificateInput certIn{result.images[0], in.sinogram, env.op.get(), std::nullopt};
     if (!result.iterateResidual.empty()) certIn.iterateResidual = result.iterateResidual[0];
     const CertificateReport report = certifier.certify(method->id(), certIn);
-    const std::string description = "Reconstructed by TrustCT with " + method->displayName() + " from a " + in.description +
-                                    "; certificates overall " + labelName(report.overall);
+    const std::string description = derivationDescription(*method, in.description, report);
     const ExportedMethod files = exporter.write(*method, result.images[0], report, description, outDir, seriesNumber);
     seriesNumber += 10;
     nlohmann::json entry = {{"overall", labelName(report.overall)}, {"ct", files.ct.path}, {"ct_sop_instance_uid", files.ct.sopInstanceUid},

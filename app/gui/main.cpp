@@ -1,5 +1,6 @@
-// trustct: the desktop application. `trustct [FILE]` opens FILE (a sinogram .npy, or demo:shepp-logan,
-// demo:ellipses:SEED); without one it opens the demo case of `trustct-cli demo` (Ellipses, seed 7). `--screenshot OUT.png` reconstructs,
+// trustct: the desktop application. `trustct [FILE]` opens FILE (a DICOM CT file or series folder, a
+// sinogram file, or demo:shepp-logan / demo:ellipses:SEED); without one it opens the demo case of
+// `trustct-cli demo` (Ellipses, seed 7). `--screenshot OUT.png` reconstructs,
 // adds a zoom region, saves a picture of the whole window and exits (docs/screenshot-main.png).
 #include <QApplication>
 #include <QCommandLineParser>
@@ -29,7 +30,8 @@ int main(int argc, char** argv) {
   parser.setApplicationDescription("TrustCT: sparse-angle CT reconstruction with trustworthiness certificates");
   parser.addHelpOption();
   parser.addVersionOption();
-  parser.addPositionalArgument("file", "sinogram .npy, or demo:ellipses:SEED / demo:shepp-logan (default: demo:ellipses:7)");
+  parser.addPositionalArgument("file", "DICOM CT file or series folder, sinogram (.npy, .raw, .mha, .nii, .h5), or "
+                                      "demo:ellipses:SEED / demo:shepp-logan (default: demo:ellipses:7)");
   const QCommandLineOption screenshot("screenshot", "reconstruct, add a zoom region, save the window as PNG and exit",
                                       "OUT.png");
   const QCommandLineOption size("size", "window size for --screenshot", "WxH", "1760x1060");
