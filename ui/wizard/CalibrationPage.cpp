@@ -8,6 +8,7 @@
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QVBoxLayout>
+#include <cmath>
 
 #include "certs/Certifier.h"
 #include "certs/DataRegularization.h"
@@ -114,6 +115,12 @@ void CalibrationPage::showCalibration() {
     });
     tabs_->addTab(view, title);
   }
+  // Open on a property whose thresholds lie inside its values (ground-truth box values are all zero).
+  for (int i = 0; i < tabs_->count(); ++i)
+    if (std::isfinite(propertyViews()[i]->calibration().failThreshold())) {
+      tabs_->setCurrentIndex(i);
+      break;
+    }
   status_->setText(tr("Calibration saved to %1").arg(session_.calibrationFile()));
 }
 

@@ -15,6 +15,7 @@
 #include <QtCharts/QValueAxis>
 #include <cmath>
 
+#include "ui/wizard/WizardCharts.h"
 #include "ui/wizard/WizardJob.h"
 
 namespace trustct::ui {
@@ -27,7 +28,8 @@ StepSearchPage::StepSearchPage(WizardSession& session, QWidget* parent) : QWizar
   table_ = new QTableWidget(0, 7, this);
   table_->setObjectName("trialTable");
   table_->setHorizontalHeaderLabels({tr("Trial"), tr("Phase"), "α", "β", "λ", "s", tr("Val. PSNR dB")});
-  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  table_->horizontalHeader()->setStretchLastSection(true);
   table_->verticalHeader()->hide();
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
 
@@ -44,7 +46,6 @@ StepSearchPage::StepSearchPage(WizardSession& session, QWidget* parent) : QWizar
   chart->addSeries(best_);
   x_ = new QValueAxis;
   x_->setTitleText(tr("trial"));
-  x_->setLabelFormat("%d");
   y_ = new QValueAxis;
   y_->setTitleText(tr("validation PSNR (dB)"));
   chart->addAxis(x_, Qt::AlignBottom);
@@ -72,8 +73,8 @@ StepSearchPage::StepSearchPage(WizardSession& session, QWidget* parent) : QWizar
   buttons->addWidget(cancel_);
   auto* layout = new QVBoxLayout(this);
   auto* split = new QHBoxLayout;
-  split->addWidget(table_, 1);
-  split->addWidget(view, 1);
+  split->addWidget(table_, 3);
+  split->addWidget(view, 2);
   layout->addLayout(split, 1);
   layout->addLayout(buttons);
   layout->addWidget(status_);
@@ -149,7 +150,7 @@ void StepSearchPage::addTrial(const StepSearchTrial& t) {
     lo = std::min(lo, p.y());
     hi = std::max(hi, p.y());
   }
-  x_->setRange(0.5, std::max(session_.search.trials, t.trial) + 0.5);
+  setCountRange(x_, 0, std::max(session_.search.trials, t.trial) + 1);
   y_->setRange(std::floor(lo - 0.5), std::ceil(hi + 0.5));
 }
 

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/wizard/WizardCharts.h"
 #include "ui/wizard/WizardJob.h"
 
 namespace trustct::ui {
@@ -27,7 +28,6 @@ QChartView* lineChart(QWidget* parent, const QString& title, const QString& xTit
   chart->addSeries(series);
   x = new QValueAxis;
   x->setTitleText(xTitle);
-  x->setLabelFormat("%d");
   y = new QValueAxis;
   y->setTitleText(yTitle);
   y->setLabelFormat("%.3g");
@@ -41,15 +41,15 @@ QChartView* lineChart(QWidget* parent, const QString& title, const QString& xTit
   return view;
 }
 
-// Axis range over a series' values with a little headroom.
-void fitY(QValueAxis* axis, const QLineSeries* s) {
+// Axis range over a series' values with a little headroom, not below `floor` (a loss is never negative).
+void fitY(QValueAxis* axis, const QLineSeries* s, double floor = -INFINITY) {
   double lo = INFINITY, hi = -INFINITY;
   for (const QPointF& p : s->points()) {
     lo = std::min(lo, p.y());
     hi = std::max(hi, p.y());
   }
   const double pad = std::max((hi - lo) * 0.1, std::abs(hi) * 0.02 + 1e-9);
-  axis->setRange(lo - pad, hi + pad);
+  axis->setRange(std::max(floor, lo - pad), hi + pad);
 }
 
 QString duration(double seconds) {
@@ -201,14 +201,14 @@ void TrainingPage::addStep(int64_t step, double loss) {
   // A resumed run repeats no steps: drop points beyond the checkpoint it continued from.
   while (loss_->count() > 0 && loss_->at(loss_->count() - 1).x() >= double(step)) loss_->remove(loss_->count() - 1);
   loss_->append(double(step), loss);
-  lossX_->setRange(0, std::max<double>(step, 1));
-  fitY(lossY_, loss_);
+  setCountRange(lossX_, 0, std::max<double>(step, 1));
+  fitY(lossY_, loss_, 0);
 }
 
 void TrainingPage::addEpoch(int epoch, double psnr) {
   while (psnr_->count() > 0 && psnr_->at(psnr_->count() - 1).x() >= epoch) psnr_->remove(psnr_->count() - 1);
   psnr_->append(epoch, psnr);
-  psnrX_->setRange(0, std::max(session_.plan.options.epochs, epoch));
+  setCountRange(psnrX_, 0, std::max(session_.plan.options.epochs, epoch));
   fitY(psnrY_, psnr_);
 }
 
