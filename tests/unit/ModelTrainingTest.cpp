@@ -11,6 +11,7 @@
 #include "certs/DataRegularization.h"
 #include "recon/Errors.h"
 #include "recon/Job.h"
+#include "recon/Lodopab.h"
 #include "recon/learned/ModelStore.h"
 #include "recon/learned/StepSizeSearch.h"
 #include "recon/learned/TrainingData.h"
@@ -68,6 +69,37 @@ TEST(TrainingData, DicomSeriesBecomesGroundTruthWithSimulatedSinograms) {
   }
   spec.path = std::string(TRUSTCT_TEST_DATA) + "/malformed/text_file.dcm";
   EXPECT_THROW(spec.build(op), InputError);
+}
+
+TEST(TrainingData, LodopabFolderReadsItsGroundTruthFilesInNameOrder) {
+  const auto op = tinyOperator();
+  const fs::path dir = freshDir("lodopab");
+  // Two files of two samples each: file 000 is bright at small x (the model's left), file 001 at large x.
+  const torch::Tensor low = torch::zeros({2, 362, 362}), high = torch::zeros({2, 362, 362});
+  low.narrow(1, 0, 181).fill_(1);
+  high.narrow(1, 181, 181).fill_(1);
+  writeHdf5Stack((dir / "ground_truth_train_001.hdf5").string(), high);
+  writeHdf5Stack((dir / "ground_truth_train_000.hdf5").string(), low);
+  writeHdf5Stack((dir / "observation_train_000.hdf5").string(), torch::zeros({2, 1000, 513}));  // not ground truth
+  TrainingDataSpec spec;
+  spec.source = TrainingSource::Lodopab;
+  spec.path = dir.string();
+  spec.first = 1;
+  spec.count = 3;
+  const TrainingSet set = spec.build(op);
+  ASSERT_EQ(set.size(), 3);
+  const auto leftOverRight = [&](int64_t i) {
+    const torch::Tensor image = set.images[i][0];
+    return image.narrow(1, 0, 16).mean().item<double>() > image.narrow(1, 16, 16).mean().item<double>();
+  };
+  EXPECT_TRUE(leftOverRight(0));   // sample 1 of file 000
+  EXPECT_FALSE(leftOverRight(1));  // samples 0 and 1 of file 001
+  EXPECT_FALSE(leftOverRight(2));
+  EXPECT_EQ(spec.open(op)->size(), 4);
+  spec.path = (dir / "empty").string();
+  fs::create_directories(spec.path);
+  EXPECT_THROW(spec.build(op), InputError);
+  fs::remove_all(dir);
 }
 
 TEST(Training, CancelCheckpointsAtTheBatchBoundaryAndResumeFinishesIdentically) {
