@@ -10,6 +10,10 @@
 
 namespace trustct {
 
+bool PropertyCalibration::validThresholds(double pPass, double pFail) {
+  return pPass >= 0 && pPass <= 1 && pFail >= 0 && pFail <= 1 && pPass <= 1 - pFail;
+}
+
 double PropertyCalibration::cdf(double v) const {
   if (values.empty()) return 0;
   return double(std::upper_bound(values.begin(), values.end(), v) - values.begin()) / double(values.size());
@@ -77,7 +81,7 @@ CertificateCalibration CertificateCalibration::fromJson(const nlohmann::json& j,
       pc.exactTolerance = p.value("exact_tolerance", -1.0);
       pc.values = p.at("values").get<std::vector<double>>();
       if (pc.values.empty()) throw InputError(source, "property '" + name + "' has no calibration values");
-      if (!(pc.pPass >= 0 && pc.pPass <= 1 && pc.pFail >= 0 && pc.pFail <= 1 && pc.pPass <= 1 - pc.pFail))
+      if (!PropertyCalibration::validThresholds(pc.pPass, pc.pFail))
         throw InputError(source, "property '" + name + "' has invalid thresholds p_pass/p_fail");
       std::sort(pc.values.begin(), pc.values.end());
       c.properties[name] = std::move(pc);

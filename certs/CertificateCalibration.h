@@ -22,6 +22,8 @@ struct PropertyCalibration {
   double pFail = 0.05;
   double exactTolerance = -1;  // values ≤ this pass outright (see CertificateProperty::exactTolerance)
 
+  // 0 ≤ p_pass ≤ 1 − p_fail ≤ 1: the warning band is never negative.
+  static bool validThresholds(double pPass, double pFail);
   double cdf(double v) const;
   Label label(double v) const;
   // Smallest value whose label is warning / fail (for explanations and charts); +inf if none.

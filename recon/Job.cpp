@@ -1,6 +1,7 @@
 #include "recon/Job.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "recon/Errors.h"
 
@@ -51,13 +52,15 @@ JobContext::JobContext(std::string name, const JobContext* parent)
     : id_(nextJobId++), name_(std::move(name)), parent_(parent), start_(std::chrono::steady_clock::now()) {}
 
 void JobContext::throwIfCancelled() const {
+  // Polling keeps pause free of condition variables across the parent chain; 50 ms is invisible to a user.
+  while (pauseRequested() && !cancelRequested()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   if (cancelRequested()) throw CancelledError();
 }
 
 void JobContext::report(double fraction, const std::string& message) {
   fraction = std::clamp(fraction, 0.0, 1.0);
   lastFraction_ = fraction;
-  ProgressEvent e{id_, name_, state_.load(), fraction, -1, message};
+  ProgressEvent e{id_, rootId(), name_, state_.load(), fraction, -1, message};
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   if (fraction > 0.01) e.etaSeconds = elapsed * (1 - fraction) / fraction;
   ProgressHub::instance().publish(e);
@@ -65,7 +68,7 @@ void JobContext::report(double fraction, const std::string& message) {
 
 void JobContext::setState(JobState s, const std::string& message) {
   state_ = s;
-  ProgressHub::instance().publish({id_, name_, s, s == JobState::Finished ? 1.0 : lastFraction_.load(), 0, message});
+  ProgressHub::instance().publish({id_, rootId(), name_, s, s == JobState::Finished ? 1.0 : lastFraction_.load(), 0, message});
 }
 
 void JobContext::run(const std::function<void(JobContext&)>& work) {

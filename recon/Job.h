@@ -16,6 +16,7 @@ const char* jobStateName(JobState s);
 
 struct ProgressEvent {
   uint64_t jobId = 0;
+  uint64_t rootJobId = 0;     // the outermost parent's id: a front end follows one job with all its children
   std::string jobName;
   JobState state = JobState::Queued;
   double fraction = 0;        // [0, 1]
@@ -44,11 +45,17 @@ class JobContext {
   // A child shares its parent's cancellation (a batch inside an evaluation, say) but reports on its own.
   explicit JobContext(std::string name = "job", const JobContext* parent = nullptr);
   uint64_t id() const { return id_; }
+  uint64_t rootId() const { return parent_ ? parent_->rootId() : id_; }
   const std::string& name() const { return name_; }
 
   void requestCancel() { cancel_ = true; }
   bool cancelRequested() const { return cancel_.load() || (parent_ && parent_->cancelRequested()); }
-  void throwIfCancelled() const;  // CancelledError
+  // Cooperative pause: the work holds at its next throwIfCancelled() (a batch or iteration boundary)
+  // until resumed or cancelled. A child pauses with its parent.
+  void setPaused(bool paused) { pause_ = paused; }
+  bool pauseRequested() const { return pause_.load() || (parent_ && parent_->pauseRequested()); }
+  // Waits while paused, then throws CancelledError if cancelled.
+  void throwIfCancelled() const;
 
   // fraction in [0, 1]; the ETA is extrapolated from the time since start().
   void report(double fraction, const std::string& message = {});
@@ -64,6 +71,7 @@ class JobContext {
   std::string name_;
   const JobContext* parent_;
   std::atomic<bool> cancel_{false};
+  std::atomic<bool> pause_{false};
   std::atomic<JobState> state_{JobState::Queued};
   std::chrono::steady_clock::time_point start_;
   std::atomic<double> lastFraction_{0};

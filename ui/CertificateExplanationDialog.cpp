@@ -27,6 +27,17 @@ QString describeCalibrationSource(const std::string& source) {
   return QString::fromStdString(source);
 }
 
+QLineSeries* empiricalCdfSeries(const std::vector<double>& v, double lo, double hi) {
+  auto* cdf = new QLineSeries;
+  cdf->append(lo, 0);
+  for (size_t i = 0; i < v.size(); ++i) {  // a step function: F jumps at each value
+    cdf->append(v[i], double(i) / v.size());
+    cdf->append(v[i], double(i + 1) / v.size());
+  }
+  cdf->append(hi, 1);
+  return cdf;
+}
+
 QString propertyTitle(const CertificateSuite& suite, const std::string& property) {
   if (const CertificateProperty* p = suite.find(property)) return QString::fromStdString(p->title());
   return QString::fromStdString(property);
@@ -111,14 +122,8 @@ QWidget* CertificateExplanationDialog::makeChart(const Certificate& c, const Pro
     lo /= 1.2;
     hi *= 1.2;
   }
-  auto* cdf = new QLineSeries;
+  QLineSeries* cdf = empiricalCdfSeries(v, lo, hi);
   cdf->setName(tr("calibration CDF (%1 values)").arg(v.size()));
-  cdf->append(lo, 0);
-  for (size_t i = 0; i < v.size(); ++i) {  // a step function: F jumps at each value
-    cdf->append(v[i], double(i) / v.size());
-    cdf->append(v[i], double(i + 1) / v.size());
-  }
-  cdf->append(hi, 1);
   cdf->setPen(QPen(QColor(0x56, 0xB4, 0xE9), 2));
   chart->addSeries(cdf);
 

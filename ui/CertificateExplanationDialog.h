@@ -3,10 +3,13 @@
 // distribution (CDF percentile), the thresholds, where the calibration came from, which part of the
 // model the property checks, and a Qt Charts plot of the calibration CDF with this inference marked.
 #include <QDialog>
+#include <vector>
 
 #include "certs/Certificate.h"
 #include "certs/CertificateCalibration.h"
 #include "certs/CertificateProperty.h"
+
+class QLineSeries;
 
 namespace trustct::ui {
 
@@ -25,6 +28,8 @@ class CertificateExplanationDialog : public QDialog {
 };
 
 QString describeCalibrationSource(const std::string& source);  // "ground_truth" → sentence
+// The empirical CDF of sorted calibration values as a step line from (lo, 0) to (hi, 1).
+QLineSeries* empiricalCdfSeries(const std::vector<double>& sortedValues, double lo, double hi);
 // Badge text of a property ("fidelity" → "Fidelity"), from the suite that defines it.
 QString propertyTitle(const CertificateSuite& suite, const std::string& property);
 

@@ -14,6 +14,7 @@
 #include <QMimeData>
 #include <QProgressDialog>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyle>
 #include <QToolBar>
@@ -22,6 +23,7 @@
 
 #include "recon/MethodRegistry.h"
 #include "recon/Runtime.h"
+#include "recon/learned/UserModels.h"
 #include "ui/CaseLoader.h"
 #include "ui/CertificateExplanationDialog.h"
 #include "ui/ComparisonExport.h"
@@ -54,6 +56,7 @@ MainWindow::MainWindow(ReconstructionEnvironment env, QWidget* parent) : QMainWi
   loader_ = new CaseLoader(env_, this);
   transfer_ = new DicomTransfer(env_, this);
   loadCertifier();
+  loadUserModels();
   loadPresets();
   buildActions();
   buildMenus();
@@ -79,7 +82,7 @@ MainWindow::MainWindow(ReconstructionEnvironment env, QWidget* parent) : QMainWi
   connect(runner_, &ReconstructionRunner::methodFinished, this, [=](const QString& id) {
     auto* p = panelOf(id);
     if (!p) return;
-    const Certifier* c = certifier_.get();
+    const Certifier* c = runner_->certifierFor(id.toStdString()).get();
     p->setResult(runner_->results().at(id.toStdString()),
                  [c](const std::string& prop) {
                    return c ? propertyTitle(c->suite(), prop) : QString::fromStdString(prop);
@@ -155,6 +158,38 @@ void MainWindow::loadCertifier() {
     runner_->setCertifier(nullptr);
     certifierProblem_ = QString::fromStdString(e.what());
   }
+}
+
+QString MainWindow::userModelsFolder() {
+  return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + "/TrustCT/models";
+}
+
+void MainWindow::loadUserModels() {
+  const std::string root = userModelsFolder().toStdString();
+  registerUserModels(root);
+  // Each user model is certified with the calibration made with it (bound to its weights' fingerprint).
+  for (const std::string& name : userModelNames(root)) {
+    const std::string id = userMethodId(name);
+    try {
+      const std::string file = userCalibrationPath(root + "/" + name);
+      runner_->setMethodCertifier(id, std::make_shared<const Certifier>(Certifier::load(file, env_)));
+    } catch (const std::exception& e) {
+      runner_->setMethodCertifier(id, nullptr);
+      statusBar()->showMessage(tr("%1: no certificates: %2").arg(QString::fromStdString(id), e.what()), 10000);
+    }
+  }
+}
+
+void MainWindow::refreshMethods() {
+  loadUserModels();
+  if (case_) {
+    const CaseData current = *case_;  // showCase replaces case_
+    return showCase(current);
+  }
+  const int n = env_.geometry().imageSize;
+  grid_->setPanels(panelSpecs(true), {}, n, n, viewer::WindowLevel{});
+  reserveBadgeSpace();
+  updateRunActions();
 }
 
 void MainWindow::reserveBadgeSpace() {
@@ -320,6 +355,8 @@ void MainWindow::buildMenus() {
   QMenu* recon = menuBar()->addMenu(tr("&Reconstruct"));
   recon->addAction(runAction_);
   recon->addAction(cancelAction_);
+
+  toolsMenu_ = menuBar()->addMenu(tr("&Tools"));
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("Mouse and keyboard"), this, [this] {
@@ -563,12 +600,13 @@ bool MainWindow::exportComparison(const QString& path) {
 
 QDialog* MainWindow::explainCertificate(const QString& methodId, const QString& property) {
   const MethodPanel* panel = grid_->panel(methodId.toStdString());
-  if (!panel || !panel->result() || !panel->result()->report || !certifier_) return nullptr;
+  const std::shared_ptr<const Certifier> certifier = runner_->certifierFor(methodId.toStdString());
+  if (!panel || !panel->result() || !panel->result()->report || !certifier) return nullptr;
   const Certificate* c = panel->result()->report->find(property.toStdString());
-  const PropertyCalibration* cal = certifier_->calibration().find(property.toStdString());
-  const CertificateProperty* prop = certifier_->suite().find(property.toStdString());
+  const PropertyCalibration* cal = certifier->calibration().find(property.toStdString());
+  const CertificateProperty* prop = certifier->suite().find(property.toStdString());
   if (!c || !cal || !prop) return nullptr;
-  auto* dialog = new CertificateExplanationDialog(panel->title(), *c, *prop, *cal, certifier_->calibration(), this);
+  auto* dialog = new CertificateExplanationDialog(panel->title(), *c, *prop, *cal, certifier->calibration(), this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
   dialog->show();
   return dialog;

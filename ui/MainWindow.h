@@ -52,6 +52,14 @@ class MainWindow : public QMainWindow {
   DicomTransfer* dicomTransfer() const { return transfer_; }
   void applyPreset(const std::string& id);
 
+  // The user's trained models (the training wizard publishes there): <XDG data>/TrustCT/models.
+  static QString userModelsFolder();
+  // Registers the user's models anew with their own calibrations and rebuilds the panels (the current
+  // case is reconstructed again, now with them).
+  void refreshMethods();
+  const ReconstructionEnvironment& environment() const { return env_; }
+  QMenu* toolsMenu() const { return toolsMenu_; }
+
   ComparisonGrid* grid() const { return grid_; }
   ReconstructionRunner* runner() const { return runner_; }
   const std::optional<CaseData>& currentCase() const { return case_; }
@@ -80,6 +88,7 @@ class MainWindow : public QMainWindow {
   bool startTransfer(const QString& folder, std::optional<DicomNode> node);
   void buildMenus();
   void loadCertifier();
+  void loadUserModels();  // registry entries and certifiers of the user's models
   void loadPresets();
   void reserveBadgeSpace();  // badges arriving must not resize the views
   void restoreSettings();
@@ -111,7 +120,7 @@ class MainWindow : public QMainWindow {
   QAction *openDicomAction_, *openSeriesAction_, *openSinogramAction_, *exportDicomAction_, *sendPacsAction_;
   QAction* linkActions_[4] = {};
   QList<QAction*> presetActions_;
-  QMenu *recentMenu_ = nullptr, *regionMenu_ = nullptr, *presetMenu_ = nullptr;
+  QMenu *recentMenu_ = nullptr, *regionMenu_ = nullptr, *presetMenu_ = nullptr, *toolsMenu_ = nullptr;
 };
 
 }  // namespace trustct::ui

@@ -65,7 +65,7 @@ void ReconstructionRunner::start(const CaseData& c, const std::vector<std::strin
     ++run_->pending;
     Q_EMIT methodQueued(QString::fromStdString(id));
     std::shared_ptr<Run> run = run_;
-    pool_.start([this, run, id, c] { runMethod(run, id, c); });
+    pool_.start([this, run, id, c, certifier = certifierFor(id)] { runMethod(run, id, c, certifier); });
   }
   if (methodIds.empty()) Q_EMIT runFinished();
 }
@@ -93,7 +93,17 @@ void ReconstructionRunner::onHubEvent(const ProgressEvent& e) {
   }, Qt::QueuedConnection);
 }
 
-void ReconstructionRunner::runMethod(const std::shared_ptr<Run>& run, const std::string& id, const CaseData& c) {
+void ReconstructionRunner::setMethodCertifier(const std::string& id, std::shared_ptr<const Certifier> certifier) {
+  methodCertifiers_[id] = std::move(certifier);
+}
+
+std::shared_ptr<const Certifier> ReconstructionRunner::certifierFor(const std::string& id) const {
+  const auto it = methodCertifiers_.find(id);
+  return it != methodCertifiers_.end() ? it->second : certifier_;
+}
+
+void ReconstructionRunner::runMethod(const std::shared_ptr<Run>& run, const std::string& id, const CaseData& c,
+                                     const std::shared_ptr<const Certifier>& certifier) {
   // Below the GUI thread's priority, so the event loop stays responsive on a machine with two cores.
   // Threads LibTorch starts from here inherit it.
   setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
@@ -121,10 +131,10 @@ void ReconstructionRunner::runMethod(const std::shared_ptr<Run>& run, const std:
         result.image = imageBufferFrom(image);
         result.seconds = out.seconds;
         if (!out.iterations.empty()) result.iterations = out.iterations[0];
-        if (certifier_) {
+        if (certifier) {
           CertificateInput in{image, c.sinogram, env_.op.get(), std::nullopt};
           if (!out.iterateResidual.empty()) in.iterateResidual = out.iterateResidual[0];
-          result.report = certifier_->certify(id, in);
+          result.report = certifier->certify(id, in);
         }
         if (c.reference.defined()) {
           result.psnr = psnr(image, c.reference);

@@ -38,6 +38,9 @@ class ReconstructionRunner : public QObject {
   ~ReconstructionRunner() override;  // cancels and waits for the worker
 
   void setCertifier(std::shared_ptr<const Certifier> certifier) { certifier_ = std::move(certifier); }
+  // A method with its own calibration (a user's model); null: the method gets no certificates.
+  void setMethodCertifier(const std::string& id, std::shared_ptr<const Certifier> certifier);
+  std::shared_ptr<const Certifier> certifierFor(const std::string& id) const;
   // Cancels a run in progress, then queues `methodIds` for `c`.
   void start(const CaseData& c, const std::vector<std::string>& methodIds);
   void cancel();   // the run's methods end as cancelled (signals still arrive)
@@ -57,12 +60,14 @@ class ReconstructionRunner : public QObject {
 
  private:
   struct Run;
-  void runMethod(const std::shared_ptr<Run>& run, const std::string& id, const CaseData& c);
+  void runMethod(const std::shared_ptr<Run>& run, const std::string& id, const CaseData& c,
+                 const std::shared_ptr<const Certifier>& certifier);
   void onHubEvent(const ProgressEvent& e);
   void methodDone(const std::shared_ptr<Run>& run);
 
   ReconstructionEnvironment env_;
   std::shared_ptr<const Certifier> certifier_;
+  std::map<std::string, std::shared_ptr<const Certifier>> methodCertifiers_;
   QThreadPool pool_;
   std::shared_ptr<Run> run_;  // current run (GUI thread only)
   int hubToken_ = 0;

@@ -151,7 +151,7 @@ int runCalibrate(const Args& args) {
   if (cl.helpRequested()) return std::printf("%s", cl.helpText().c_str()), 0;
   const std::string out = cl.required("out");
   const double pPass = cl.number("p-pass"), pFail = cl.number("p-fail");
-  if (!(pPass >= 0 && pPass <= 1 && pFail >= 0 && pFail <= 1 && pPass <= 1 - pFail))
+  if (!PropertyCalibration::validThresholds(pPass, pFail))
     throw UsageError("need 0 <= p-pass <= 1 - p-fail <= 1");
   const ReconstructionEnvironment env = environmentFrom(cl);
   const auto model = MethodRegistry::instance().create(cl.value("model"), env);

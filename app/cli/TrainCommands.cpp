@@ -1,9 +1,6 @@
 // train and optimize-steps: the learned models' training and Scale_L2O's Bayesian step-size search.
 #include <torch/torch.h>
 
-#include <chrono>
-#include <limits>
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,9 +9,8 @@
 #include "Commands.h"
 #include "recon/Errors.h"
 #include "recon/Job.h"
-#include "recon/learned/BayesianOptimizer.h"
-#include "recon/learned/ModelStore.h"
-#include "recon/learned/Trainer.h"
+#include "recon/learned/ModelTraining.h"
+#include "recon/learned/StepSizeSearch.h"
 
 namespace trustct::cli {
 namespace {
@@ -40,7 +36,7 @@ std::vector<OptionSpec> dataOptions() {
 void checkSeedsApart(const CommandLine& cl) {
   for (const char* opt : {"train-seed", "val-seed"}) {
     const long long s = cl.integer(opt);
-    if (s >= 1000 && s < 2000) throw UsageError(std::string("--") + opt + " " + std::to_string(s) +
+    if (isTestSeed(s)) throw UsageError(std::string("--") + opt + " " + std::to_string(s) +
                                                 " is in the test-seed series 1000-1999; pick another seed");
   }
   if (cl.integer("train-seed") == cl.integer("val-seed")) throw UsageError("--train-seed and --val-seed must differ");
@@ -59,14 +55,42 @@ TrainingOptions trainingOptionsFrom(const CommandLine& cl) {
 ConvL2ONetImpl::Steps stepsFromFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw InputError(path, "cannot open step-size file");
+  nlohmann::json j;
   try {
-    nlohmann::json j;
     in >> j;
-    const auto& b = j.at("best");
-    return {b.at("alpha").get<double>(), b.at("beta").get<double>(), b.at("lambda").get<double>(), b.at("s").get<double>()};
   } catch (const nlohmann::json::exception& e) {
     throw InputError(path, std::string("not an optimize-steps result (needs best.alpha/beta/lambda/s): ") + e.what());
   }
+  return bestSteps(j, path);
+}
+
+// The training and validation sets of the data options (Ellipses, analytic sinograms).
+TrainingDataSpec ellipses(const CommandLine& cl, const char* countOption, const char* seedOption) {
+  TrainingDataSpec d;
+  d.count = cl.integer(countOption);
+  d.seed = static_cast<uint64_t>(cl.integer(seedOption));
+  d.noise = cl.number("noise");
+  return d;
+}
+
+std::string rangeText(const BayesianOptimizer::Dimension& d) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%g:%g", d.lo, d.hi);
+  return text;
+}
+
+// The search's options; defaults from StepSearchPlan, so the CLI and the wizard start from the same set-up.
+std::vector<OptionSpec> searchOptions() {
+  const StepSearchPlan d;
+  return {{"log", "FILE", "JSON log of every trial and the best steps", ""},
+          {"trials", "N", "trials in total", std::to_string(d.trials)},
+          {"initial", "N", "space-filling initial design size", std::to_string(d.initial)},
+          {"trial-steps", "N", "Adam steps per trial", std::to_string(d.trialSteps)},
+          {"channels", "C", "Scale_L2O channels", std::to_string(d.channels)},
+          {"alpha-range", "LO:HI", "alpha search range (log scale)", rangeText(d.space[0])},
+          {"beta-range", "LO:HI", "beta search range (log scale)", rangeText(d.space[1])},
+          {"lambda-range", "LO:HI", "lambda search range (log scale)", rangeText(d.space[2])},
+          {"s-range", "LO:HI", "s search range (s is already a log)", rangeText(d.space[3])}};
 }
 
 }  // namespace
@@ -128,64 +152,26 @@ int runTrain(const Args& args) {
   if (cl.has("max-minutes")) options.maxSeconds = 60 * cl.number("max-minutes");
   options.sessionNote = commandText("train", args);
   const ReconstructionEnvironment env = environmentFrom(cl);
-  std::filesystem::create_directories(out);
   ProgressPrinter progress(cl.has("progress"));
 
-  torch::manual_seed(options.seed);  // identical initial weights for identical seeds
-  const auto model = makeLearnedModel(spec, env.op);
-  TrainingSet train, validation, test;
-  JobContext data("simulate");
-  data.run([&](JobContext& c) {
-    train = TrainingSet::simulate(env.op, cl.integer("train-count"), cl.integer("train-seed"), cl.number("noise"), &c);
-    validation = TrainingSet::simulate(env.op, cl.integer("val-count"), cl.integer("val-seed"), cl.number("noise"), &c);
-  });
-  Trainer trainer(*model, env.device, options);
-  TrainingResult result;
-  JobContext job("train " + modelId(kind));
-  job.run([&](JobContext& c) { result = trainer.run(train, validation, c); });
-
-  // Test metrics for the card on the held-out 1000-series seed (reported, never used for choices).
-  test = TrainingSet::simulate(env.op, cl.integer("test-count"), cl.integer("test-seed"), cl.number("noise"));
-  double testSsim = 0;
-  const auto t0 = std::chrono::steady_clock::now();
-  const double testPsnr = meanPsnr(*model, test, env.device, spec.maxIterations, 8, nullptr, &testSsim);
-  const double msPerSlice =
-      1000 * std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / double(test.size());
-  nlohmann::json card = {
-      {"training",
-       {{"command", commandText("train", args)},
-        {"sessions", result.sessions},
-        {"data", train.description},
-        {"validation", validation.description},
-        {"seed", options.seed},
-        {"optimizer", {{"name", "adam"}, {"lr", options.learningRate}, {"batch", options.batchSize}}},
-        {"loss", "mse"},
-        {"method", kind == ModelKind::UNet ? "supervised on FBP (Hann) input"
-                                           : "JFB: no-grad fixed point (warm start clamp(FBP Hann)), one differentiable step"},
-        {"train_iterations", options.trainIterations},
-        {"epochs_done", result.epochsDone},
-        {"steps", result.steps},
-        {"wall_time_seconds", result.seconds},
-        {"threads", at::get_num_threads()},
-        {"device", env.device.str()},
-        {"history", result.history}}},
-      {"test",
-       {{"seed", cl.integer("test-seed")},
-        {"count", test.size()},
-        {"psnr", testPsnr},
-        {"ssim", testSsim},
-        {"max_iterations", spec.maxIterations},
-        {"ms_per_slice", msPerSlice}}}};
-  if (auto* l2o = dynamic_cast<L2OModel*>(model.get())) {
-    const auto s = l2o->net()->stepValues();
-    card["learned_steps"] = {{"alpha", s.alpha}, {"beta", s.beta}, {"lambda", s.lambda}, {"s", s.s}};
-  }
-  saveModel(*model, env.geometry(), out, card);
+  TrainingPlan plan;
+  plan.spec = spec;
+  plan.options = options;
+  plan.train = ellipses(cl, "train-count", "train-seed");
+  plan.validation = ellipses(cl, "val-count", "val-seed");
+  plan.testCount = cl.integer("test-count");
+  plan.testSeed = static_cast<uint64_t>(cl.integer("test-seed"));
+  plan.testNoise = cl.number("noise");
+  plan.outDir = out;
+  plan.command = options.sessionNote;
+  JobContext job("train");
+  const TrainingOutcome outcome = trainModel(plan, env, job);
+  const TrainingResult& result = outcome.result;
   std::printf("%s: %d epoch(s), %lld steps, %.0f s; validation PSNR %.2f dB; test PSNR %.2f dB, SSIM %.3f on %lld "
               "images (seed %lld); wrote %s/model.pt and model.json\n",
               modelDisplayName(kind).c_str(), result.epochsDone, static_cast<long long>(result.steps), result.seconds,
-              result.validationPsnr, testPsnr, testSsim, static_cast<long long>(test.size()), cl.integer("test-seed"),
-              out.c_str());
+              result.validationPsnr, outcome.testPsnr, outcome.testSsim, static_cast<long long>(outcome.testCount),
+              cl.integer("test-seed"), out.c_str());
   return 0;
 }
 
@@ -195,18 +181,7 @@ int runOptimizeSteps(const Args& args) {
       "Bayesian optimisation of Scale_L2O's frozen step sizes (alpha, beta, lambda, s): GP surrogate (Matern 5/2, ARD, "
       "marginal-likelihood hyper-parameters), expected improvement in log space, Latin-hypercube initial design. Each "
       "trial trains K and R briefly on 10 % of the training set and scores validation PSNR.",
-      joinOptions(joinOptions({{"log", "FILE", "JSON log of every trial and the best steps", ""},
-                                   {"trials", "N", "trials in total", "20"},
-                                   {"initial", "N", "space-filling initial design size", "8"},
-                                   {"trial-steps", "N", "Adam steps per trial", "20"},
-                                   {"channels", "C", "Scale_L2O channels", "16"},
-                                   {"alpha-range", "LO:HI", "alpha search range (log scale)", "0.01:100"},
-                                   {"beta-range", "LO:HI", "beta search range (log scale)", "0.001:1"},
-                                   {"lambda-range", "LO:HI", "lambda search range (log scale)", "0.01:2"},
-                                   {"s-range", "LO:HI", "s search range (s is already a log)", "-9:-2"}},
-                                  dataOptions()),
-                    runtimeOptions()),
-      args);
+      joinOptions(joinOptions(searchOptions(), dataOptions()), runtimeOptions()), args);
   if (cl.helpRequested()) return std::printf("%s", cl.helpText().c_str()), 0;
   const std::string logPath = cl.required("log");
   checkSeedsApart(cl);
@@ -223,83 +198,22 @@ int runOptimizeSteps(const Args& args) {
       throw UsageError(std::string("--") + opt + " expects two numbers LO:HI");
     }
   };
-  const uint64_t seed = static_cast<uint64_t>(cl.integer("seed"));
-  BayesianOptimizer bo({range("alpha-range", true), range("beta-range", true), range("lambda-range", true),
-                        range("s-range", false)},
-                       seed, initial);
+  StepSearchPlan plan;
+  plan.space = {range("alpha-range", true), range("beta-range", true), range("lambda-range", true), range("s-range", false)};
+  plan.trials = trials;
+  plan.initial = initial;
+  plan.trialSteps = cl.integer("trial-steps");
+  plan.channels = static_cast<int>(cl.integer("channels"));
+  plan.trialOptions = trainingOptionsFrom(cl);
+  plan.train = ellipses(cl, "train-count", "train-seed");
+  plan.validation = ellipses(cl, "val-count", "val-seed");
+  plan.command = commandText("optimize-steps", args);
+  plan.logPath = logPath;
   const ReconstructionEnvironment env = environmentFrom(cl);
   ProgressPrinter progress(cl.has("progress"));
-  const int64_t fullCount = cl.integer("train-count");
-  const int64_t subset = std::max<int64_t>(1, fullCount / 10);  // 10 % of the training set
-  TrainingSet train = TrainingSet::simulate(env.op, subset, cl.integer("train-seed"), cl.number("noise"));
-  TrainingSet validation = TrainingSet::simulate(env.op, cl.integer("val-count"), cl.integer("val-seed"), cl.number("noise"));
-
-  nlohmann::json log = {{"command", commandText("optimize-steps", args)},
-                        {"seed", seed},
-                        {"training_subset", train.description},
-                        {"training_set_count", fullCount},
-                        {"validation", validation.description},
-                        {"trial_steps", cl.integer("trial-steps")},
-                        {"space", nlohmann::json::array()},
-                        {"trials", nlohmann::json::array()}};
-  for (const auto& d : bo.dimensions())
-    log["space"].push_back({{"name", d.name}, {"lo", d.lo}, {"hi", d.hi}, {"log_scale", d.logScale}});
+  nlohmann::json log;
   JobContext job("optimize-steps");
-  job.run([&](JobContext& c) {
-    for (int t = 0; t < trials; ++t) {
-      c.throwIfCancelled();
-      const bool fromDesign = bo.observations() < initial;
-      const std::vector<double> p = bo.suggest();
-      const auto t0 = std::chrono::steady_clock::now();
-      ModelSpec spec = ModelSpec::defaults(ModelKind::ScaleL2O);
-      spec.channels = static_cast<int>(cl.integer("channels"));
-      spec.steps = {p[0], p[1], p[2], p[3]};
-      torch::manual_seed(seed);  // every trial starts from the same K and R
-      const auto model = makeLearnedModel(spec, env.op);
-      TrainingOptions options = trainingOptionsFrom(cl);
-      options.epochs = 1000000;
-      options.maxSteps = cl.integer("trial-steps");
-      Trainer trainer(*model, env.device, options);
-      JobContext inner("trial", &c);
-      TrainingResult r;
-      double score = std::numeric_limits<double>::quiet_NaN();
-      try {
-        r = trainer.run(train, TrainingSet{}, inner);
-        score = trainer.validate(validation, &inner);
-      } catch (const TrainingDiverged&) {
-        r.lastLoss = std::numeric_limits<double>::quiet_NaN();
-      }
-      const bool finite = std::isfinite(score);
-      // A diverged trial scores 1 dB below the worst finite one so the surrogate learns to avoid it.
-      if (!finite) score = (bo.observations() ? std::min(0.0, bo.bestValue()) : 0.0) - 1.0;
-      bo.observe(p, score);
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      log["trials"].push_back({{"trial", t + 1},
-                               {"phase", fromDesign ? "initial design" : "expected improvement"},
-                               {"expected_improvement", fromDesign ? nlohmann::json(nullptr) : nlohmann::json(bo.lastExpectedImprovement())},
-                               {"alpha", p[0]},
-                               {"beta", p[1]},
-                               {"lambda", p[2]},
-                               {"s", p[3]},
-                               {"validation_psnr", score},
-                               {"finite", finite},
-                               {"last_loss", r.lastLoss},
-                               {"seconds", seconds}});
-      const std::vector<double> best = bo.bestPoint();
-      log["best"] = {{"alpha", best[0]}, {"beta", best[1]}, {"lambda", best[2]}, {"s", best[3]},
-                     {"validation_psnr", bo.bestValue()}};
-      if (bo.observations() > initial)
-        log["surrogate"] = {{"length_scales", bo.surrogate().lengthScales()},
-                            {"signal_variance", bo.surrogate().signalVariance()},
-                            {"noise_variance", bo.surrogate().noiseVariance()},
-                            {"log_marginal_likelihood", bo.surrogate().logMarginalLikelihood()}};
-      writeJsonFile(logPath, log.dump(2));
-      char msg[200];
-      std::snprintf(msg, sizeof msg, "trial %d/%d: alpha %.4g beta %.4g lambda %.4g s %.3f -> %.2f dB (best %.2f dB)", t + 1,
-                    trials, p[0], p[1], p[2], p[3], score, bo.bestValue());
-      c.report(double(t + 1) / trials, msg);
-    }
-  });
+  job.run([&](JobContext& c) { log = searchStepSizes(plan, env, c); });
   const auto& b = log["best"];
   std::printf("best of %d trials: alpha %.4g, beta %.4g, lambda %.4g, s %.3f (validation PSNR %.2f dB); log %s\n",
               trials, b["alpha"].get<double>(), b["beta"].get<double>(), b["lambda"].get<double>(),

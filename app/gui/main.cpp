@@ -1,7 +1,8 @@
 // trustct: the desktop application. `trustct [FILE]` opens FILE (a DICOM CT file or series folder, a
 // sinogram file, or demo:shepp-logan / demo:ellipses:SEED); without one it opens the demo case of
 // `trustct-cli demo` (Ellipses, seed 7). `--screenshot OUT.png` reconstructs,
-// adds a zoom region, saves a picture of the whole window and exits (docs/screenshot-main.png).
+// adds a zoom region, saves a picture of the whole window and exits (docs/screenshot-main.png);
+// `--wizard-screenshots DIR` runs the training wizard on a tiny set and saves DIR/page-1.png … page-6.png.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
@@ -14,6 +15,8 @@
 #include "recon/learned/LearnedMethods.h"
 #include "ui/MainWindow.h"
 #include "ui/Theme.h"
+#include "ui/wizard/TrainingWizard.h"
+#include "WizardScreenshots.h"
 #include "viewer/VtkImageView.h"
 
 int main(int argc, char** argv) {
@@ -37,7 +40,9 @@ int main(int argc, char** argv) {
   const QCommandLineOption size("size", "window size for --screenshot", "WxH", "1760x1060");
   const QCommandLineOption threads("threads", "LibTorch threads (0 = all cores but one, kept for the interface)", "N", "0");
   const QCommandLineOption device("device", "cpu, cuda or cuda:N", "DEVICE", "cpu");
-  parser.addOptions({screenshot, size, threads, device});
+  const QCommandLineOption wizardScreenshots("wizard-screenshots",
+                                             "run the training wizard on a tiny set, save DIR/page-N.png and exit", "DIR");
+  parser.addOptions({screenshot, wizardScreenshots, size, threads, device});
   parser.process(app);
 
   std::unique_ptr<trustct::ui::MainWindow> window;
@@ -56,6 +61,12 @@ int main(int argc, char** argv) {
     return 3;
   }
   const QString file = parser.positionalArguments().value(0, trustct::ui::MainWindow::kDemoOrigin);
+  trustct::ui::installTrainingWizard(*window);
+
+  if (parser.isSet(wizardScreenshots)) {
+    window->setQuiet(true);
+    return trustct::app::takeWizardScreenshots(*window, parser.value(wizardScreenshots));
+  }
 
   if (parser.isSet(screenshot)) {
     const QStringList wh = parser.value(size).split('x');

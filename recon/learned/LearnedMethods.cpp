@@ -7,8 +7,10 @@
 
 namespace trustct {
 
-LearnedMethod::LearnedMethod(const ReconstructionEnvironment& env, StoredModel stored)
-    : env_(env), stored_(std::move(stored)), fbp_(env.op, FbpFilter::Hann) {}
+LearnedMethod::LearnedMethod(const ReconstructionEnvironment& env, StoredModel stored, std::string id,
+                             std::string displayName)
+    : env_(env), stored_(std::move(stored)), id_(std::move(id)), displayName_(std::move(displayName)),
+      fbp_(env.op, FbpFilter::Hann) {}
 
 std::unique_ptr<LearnedMethod> LearnedMethod::loadShipped(const ReconstructionEnvironment& env, ModelKind kind) {
   return std::make_unique<LearnedMethod>(env, loadModel(shippedModelDirectory(env.resourceDir, kind), env.op, env.device));

@@ -11,12 +11,14 @@ namespace trustct {
 
 class LearnedMethod : public ReconstructionMethod {
  public:
-  LearnedMethod(const ReconstructionEnvironment& env, StoredModel stored);
+  // id / displayName empty: the model kind's (shipped models); a user's model has its own ("user:<name>").
+  LearnedMethod(const ReconstructionEnvironment& env, StoredModel stored, std::string id = {},
+                std::string displayName = {});
   // Loads resources/models/<id>/ for env's geometry and device (InputError naming the file otherwise).
   static std::unique_ptr<LearnedMethod> loadShipped(const ReconstructionEnvironment& env, ModelKind kind);
 
-  std::string id() const override { return modelId(kind()); }
-  std::string displayName() const override { return modelDisplayName(kind()); }
+  std::string id() const override { return id_.empty() ? modelId(kind()) : id_; }
+  std::string displayName() const override { return displayName_.empty() ? modelDisplayName(kind()) : displayName_; }
   int64_t parameterCount() const override { return stored_.model->trainableParameters(); }
   std::string fingerprint() const override;
   ReconstructionOutput reconstruct(const torch::Tensor& sinograms, JobContext& ctx) const override;
@@ -28,6 +30,7 @@ class LearnedMethod : public ReconstructionMethod {
  private:
   ReconstructionEnvironment env_;
   StoredModel stored_;
+  std::string id_, displayName_;
   FilteredBackProjection fbp_;
 };
 

@@ -56,6 +56,26 @@ TrainingSet TrainingSet::simulate(std::shared_ptr<const RadonOperator> op, int64
   return set;
 }
 
+TrainingSet TrainingSet::fromDataset(std::shared_ptr<const RadonOperator> op, const Dataset& data, int64_t first,
+                                     int64_t count, nlohmann::json description, JobContext* ctx) {
+  if (count < 1) throw UsageError("a training set needs at least one sample");
+  const Geometry& g = op->geometry();
+  TrainingSet set;
+  set.images = torch::empty({count, 1, g.imageSize, g.imageSize});
+  set.sinograms = torch::empty({count, g.numAngles, g.numBins});
+  for (int64_t i = 0; i < count; ++i) {
+    if (ctx) ctx->throwIfCancelled();
+    const Sample s = data.get(first + i);
+    if (!s.image.defined()) throw InputError(s.name, "training needs a ground-truth image");
+    set.images[i][0].copy_(s.image);
+    set.sinograms[i].copy_(s.sinogram);
+    if (ctx) ctx->report(double(i + 1) / count, "loaded " + std::to_string(i + 1) + " samples");
+  }
+  set.fbp = learnedModelFbp(FilteredBackProjection(op, FbpFilter::Hann), set.sinograms);
+  set.description = std::move(description);
+  return set;
+}
+
 TrainingSet TrainingSet::slice(int64_t first, int64_t count) const {
   TrainingSet s{images.narrow(0, first, count), sinograms.narrow(0, first, count), fbp.narrow(0, first, count),
                 description};
@@ -153,6 +173,15 @@ void Trainer::saveCheckpoint(const TrainingResult& r, int epoch, int64_t batchIn
   writeFileAtomically(options_.checkpointPath, [&](std::ostream& out) { archive.save_to(out); });
 }
 
+void Trainer::checkpointIfCancelled(const JobContext& ctx, const TrainingResult& r, int epoch, int64_t batchInEpoch) const {
+  try {
+    ctx.throwIfCancelled();
+  } catch (const CancelledError&) {
+    if (!options_.checkpointPath.empty()) saveCheckpoint(r, epoch, batchInEpoch);
+    throw;
+  }
+}
+
 bool Trainer::loadCheckpoint(TrainingResult& r, int& epoch, int64_t& batchInEpoch) {
   if (!std::filesystem::exists(options_.checkpointPath)) return false;
   try {
@@ -218,7 +247,7 @@ TrainingResult Trainer::run(const TrainingSet& train, const TrainingSet& validat
     int64_t lossCount = 0;
     bool epochComplete = true;
     for (int64_t b = firstBatch; b < batches; ++b) {
-      ctx.throwIfCancelled();
+      checkpointIfCancelled(ctx, r, epoch, b);
       const int64_t first = b * options_.batchSize, count = std::min<int64_t>(options_.batchSize, n - first);
       const torch::Tensor idx = torch::from_blob(const_cast<int64_t*>(order.data()) + first, {count}, torch::kInt64).clone();
       const double scale = learningRateAt(options_, r.steps, plannedSteps_) / options_.learningRate;
@@ -233,6 +262,7 @@ TrainingResult Trainer::run(const TrainingSet& train, const TrainingSet& validat
       lossSum += r.lastLoss;
       ++lossCount;
       ++r.steps;
+      if (observer_.step) observer_.step(r.steps, r.lastLoss);
       r.seconds = priorSeconds + since(t0);
       r.sessions.back()["seconds"] = since(t0);
       r.sessions.back()["last_step"] = r.steps;
@@ -257,7 +287,14 @@ TrainingResult Trainer::run(const TrainingSet& train, const TrainingSet& validat
     }
     if (!epochComplete) break;  // stopped inside an epoch (maxSteps): no epoch summary
     firstBatch = 0;
-    if (validation.size() > 0) r.validationPsnr = validate(validation, &ctx);
+    if (validation.size() > 0) {
+      try {
+        r.validationPsnr = validate(validation, &ctx);
+      } catch (const CancelledError&) {
+        if (!options_.checkpointPath.empty()) saveCheckpoint(r, epoch, batches);  // resume validates this epoch
+        throw;
+      }
+    }
     r.epochsDone = epoch + 1;
     r.seconds = priorSeconds + since(t0);
     r.history.push_back({{"epoch", epoch + 1},
@@ -265,6 +302,7 @@ TrainingResult Trainer::run(const TrainingSet& train, const TrainingSet& validat
                          {"validation_psnr", r.validationPsnr},
                          {"steps", r.steps},
                          {"seconds", r.seconds}});
+    if (observer_.epoch) observer_.epoch(epoch + 1, r.history.back()["mean_loss"].get<double>(), r.validationPsnr);
     char msg[160];
     std::snprintf(msg, sizeof msg, "epoch %d/%d done: mean loss %.3e, val PSNR %.2f dB", epoch + 1, options_.epochs,
                   lossCount ? lossSum / double(lossCount) : r.lastLoss, r.validationPsnr);

@@ -4,6 +4,7 @@
 // atomic checkpoints every few minutes from which `resume` continues bit-for-bit in the same order.
 #include <torch/torch.h>
 
+#include <functional>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -11,13 +12,14 @@
 
 #include "recon/Fbp.h"
 #include "recon/Noise.h"
+#include "recon/SimulatedDataset.h"
 #include "recon/learned/LearnedModel.h"
 
 namespace trustct {
 
 class JobContext;
 
-// Ellipse phantoms with their noisy analytic sinograms and FBPs, generated once and kept in memory.
+// Ground truths with their noisy sinograms and FBPs (Ellipses by default), generated once and kept in memory.
 struct TrainingSet {
   torch::Tensor images;     // (N, 1, H, W)
   torch::Tensor sinograms;  // (N, angles, bins)
@@ -26,6 +28,9 @@ struct TrainingSet {
 
   static TrainingSet simulate(std::shared_ptr<const RadonOperator> op, int64_t count, uint64_t seed, double noise,
                               JobContext* ctx = nullptr);
+  // Samples [first, first + count) of any data set with ground truth (LoDoPaB-CT, DICOM series).
+  static TrainingSet fromDataset(std::shared_ptr<const RadonOperator> op, const Dataset& data, int64_t first,
+                                 int64_t count, nlohmann::json description, JobContext* ctx = nullptr);
   int64_t size() const { return images.defined() ? images.size(0) : 0; }
   TrainingSet slice(int64_t first, int64_t count) const;
 };
@@ -64,11 +69,19 @@ class TrainingDiverged : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Live values for charts (called on the training thread): every optimiser step, every finished epoch.
+struct TrainingObserver {
+  std::function<void(int64_t step, double loss)> step;
+  std::function<void(int epoch, double meanLoss, double validationPsnr)> epoch;
+};
+
 class Trainer {
  public:
   Trainer(LearnedModel& model, const torch::Device& device, TrainingOptions options);
+  void setObserver(TrainingObserver observer) { observer_ = std::move(observer); }
 
   // Trains on `train`, validates on `validation` (if not empty) after each epoch. Reports "epoch e/E, loss, val PSNR".
+  // Cancelled at a batch boundary, it first checkpoints there, so `resume` continues where it stopped.
   TrainingResult run(const TrainingSet& train, const TrainingSet& validation, JobContext& ctx);
   // The learning rate of optimiser step `step` (0-based): constant, or cosine from learningRate to
   // finalLearningRate over `plannedSteps`.
@@ -80,6 +93,8 @@ class Trainer {
 
  private:
   void saveCheckpoint(const TrainingResult& r, int epoch, int64_t batchInEpoch) const;
+  // A pause/cancellation point at a batch boundary: cancelled, it checkpoints there before throwing.
+  void checkpointIfCancelled(const JobContext& ctx, const TrainingResult& r, int epoch, int64_t batchInEpoch) const;
   bool loadCheckpoint(TrainingResult& r, int& epoch, int64_t& batchInEpoch);
 
   LearnedModel& model_;
@@ -87,6 +102,7 @@ class Trainer {
   TrainingOptions options_;
   torch::optim::Adam optimizer_;
   int64_t plannedSteps_ = 0;  // epochs × batches (or maxSteps): the cosine schedule's horizon
+  TrainingObserver observer_;
 };
 
 // Mean PSNR of `model`'s inferences on `data` (batches of `batch`), no gradients.

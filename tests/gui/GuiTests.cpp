@@ -17,7 +17,16 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QToolButton>
+#include <QComboBox>
+#include <QPointer>
 #include <QWheelEvent>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QScatterSeries>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <QtCharts/QChartView>
 #include <QtTest/QtTest>
 #include <cmath>
@@ -37,6 +46,15 @@
 #include "ui/MainWindow.h"
 #include "ui/ReconstructionRunner.h"
 #include "ui/Theme.h"
+#include "ui/wizard/CalibrationPage.h"
+#include "ui/wizard/CalibrationPropertyView.h"
+#include "ui/wizard/DataPage.h"
+#include "ui/wizard/MethodPage.h"
+#include "ui/wizard/StepSearchPage.h"
+#include "ui/wizard/SummaryPage.h"
+#include "ui/wizard/TrainingPage.h"
+#include "ui/wizard/TrainingWizard.h"
+#include "ui/wizard/WizardJob.h"
 #include "viewer/CertificateBadgeBar.h"
 #include "viewer/WindowedImage.h"
 
@@ -131,6 +149,7 @@ class GuiTests : public QObject {
     window_->setQuiet(true);
     window_->resize(1400, 900);
     window_->show();
+    ui::installTrainingWizard(*window_);  // as the application does
     QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
   }
   void cleanup() { window_.reset(); }
@@ -588,6 +607,163 @@ class GuiTests : public QObject {
     QVERIFY(!echoed.first()[0].toBool());
     qInfo("echo to a closed port: %s", qPrintable(dialog.echoStatus()));
     QVERIFY(dialog.echoStatus().contains(QString::number(port)));
+  }
+
+  // The training wizard end to end on a tiny set: preview, a 3-trial step search, training that is paused,
+  // cancelled (checkpoint) and resumed to the end, calibration with moved thresholds, publishing into the
+  // user's model folder, and the main window offering the new model, certified with its own calibration.
+  void wizardTrainsCalibratesAndPublishes() {
+    QTemporaryDir home;
+    qputenv("XDG_DATA_HOME", home.path().toUtf8());
+    QAction* action = window_->findChild<QAction*>("trainingWizardAction");
+    QVERIFY(action);
+    QVERIFY(window_->toolsMenu()->actions().contains(action));
+    action->trigger();
+    auto* wizard = window_->findChild<ui::TrainingWizard*>();
+    QVERIFY(wizard);
+    QVERIFY(QTest::qWaitForWindowExposed(wizard));
+    const auto spin = [](QWidget* page, const char* name, int value) {
+      auto* s = page->findChild<QSpinBox*>(name);
+      QVERIFY2(s, name);
+      s->setValue(value);
+    };
+
+    // 1. Data: 16 Ellipses for training, 4 for validation; the preview shows 4 samples.
+    ui::DataPage* data = wizard->dataPage();
+    spin(data, "trainCount", 16);
+    spin(data, "validationCount", 4);
+    data->showPreview();
+    QVERIFY(QTest::qWaitFor([&] { return data->previewCount() == 4; }, 60000));
+    spin(data, "trainSeed", 1500);  // a test-series seed is refused
+    QVERIFY(!data->validatePage());
+    spin(data, "trainSeed", 1);
+    wizard->next();
+    QCOMPARE(wizard->currentId(), int(ui::TrainingWizard::Method));
+
+    // 2. Method: Scale_L2O with a tiny search and training.
+    ui::MethodPage* method = wizard->methodPage();
+    method->findChild<QLineEdit*>("modelName")->setText("wiztest");
+    spin(method, "epochs", 2);
+    spin(method, "batch", 8);
+    spin(method, "trainIterations", 5);
+    spin(method, "channels", 4);
+    spin(method, "trials", 3);
+    spin(method, "initialTrials", 2);
+    spin(method, "trialSteps", 1);
+    wizard->next();
+    QCOMPARE(wizard->currentId(), int(ui::TrainingWizard::StepSearch));
+
+    // 3. The search runs by itself; every trial reaches the table and the chart.
+    ui::StepSearchPage* search = wizard->stepSearchPage();
+    QVERIFY(QTest::qWaitFor([&] { return search->isComplete(); }, 120000));
+    QCOMPARE(search->table()->rowCount(), 3);
+    QCOMPARE(search->trialSeries()->count(), 3);
+    QCOMPARE(search->bestSeries()->count(), 3);
+    QVERIFY(wizard->session().foundSteps.has_value());
+    wizard->next();
+    QCOMPARE(wizard->currentId(), int(ui::TrainingWizard::Training));
+
+    // 4. Training: pause holds it, cancel stops it after a checkpoint, resume finishes it.
+    ui::TrainingPage* training = wizard->trainingPage();
+    QCOMPARE(wizard->session().plan.spec.steps.alpha, wizard->session().foundSteps->alpha);
+    training->startTraining(false);
+    QVERIFY(QTest::qWaitFor([&] { return training->lossSeries()->count() >= 1; }, 120000));
+    training->togglePause();
+    QTest::qWait(1500);  // a step in flight may still land
+    const int held = training->lossSeries()->count();
+    QTest::qWait(1500);
+    QCOMPARE(training->lossSeries()->count(), held);
+    QVERIFY(training->job()->isRunning());
+    QSignalSpy cancelled(training->job(), &ui::WizardJob::cancelled);
+    training->cancelTraining();
+    QVERIFY(cancelled.wait(60000));
+    QVERIFY(training->hasCheckpoint());
+    QVERIFY(!QFile::exists(wizard->session().workDir() + "/model.json"));
+    QVERIFY(!training->isComplete());
+    training->startTraining(true);
+    QVERIFY(QTest::qWaitFor([&] { return training->isComplete(); }, 180000));
+    QCOMPARE(training->lossSeries()->count(), 4);  // 2 epochs × 2 batches, each step once
+    QCOMPARE(training->psnrSeries()->count(), 2);
+    nlohmann::json card;
+    std::ifstream(wizard->session().workDir().toStdString() + "/model.json") >> card;
+    QCOMPARE(int(card["training"]["sessions"].size()), 2);  // the run and its resume
+    QCOMPARE(card["training"]["steps"].get<int>(), 4);
+
+    // 5. Calibration on 20 samples; moving p_pass moves the warning threshold and is saved.
+    spin(wizard->calibrationPage(), "calibrationCount", 20);
+    wizard->next();
+    ui::CalibrationPage* calibration = wizard->calibrationPage();
+    QVERIFY(QTest::qWaitFor([&] { return calibration->isComplete(); }, 120000));
+    const QList<ui::CalibrationPropertyView*> views = calibration->propertyViews();
+    QVERIFY(views.size() >= 4);  // box, fidelity, total variation, ... and the model's own regulariser
+    ui::CalibrationPropertyView* view = calibration->findChild<ui::CalibrationPropertyView*>("fidelity");
+    QVERIFY(view);
+    QVERIFY(view->cdfSeries()->count() > 20);
+    QVERIFY(view->histogramSeries()->count() > 20);
+    QCOMPARE(view->warningLine()->count(), 2);
+    const double before = view->warningLine()->at(0).x();
+    QVERIFY(view->setThresholds(0.5, 0.05));
+    QVERIFY(view->warningLine()->at(0).x() < before);
+    QVERIFY(!view->setThresholds(0.99, 0.05));  // p_pass > 1 - p_fail is refused
+    const CertificateCalibration saved = CertificateCalibration::load(wizard->session().calibrationFile().toStdString());
+    QCOMPARE(saved.modelId, std::string("user:wiztest"));
+    QCOMPARE(saved.find(view->objectName().toStdString())->pPass, 0.5);
+    wizard->next();
+
+    // 6. Summary and publish.
+    QVERIFY(wizard->summaryPage()->cardText().contains("Scale_L2O"));
+    QSignalSpy published(wizard, &ui::TrainingWizard::modelPublished);
+    wizard->accept();
+    QCOMPARE(published.count(), 1);
+    const QString folder = home.path() + "/TrustCT/models/wiztest";
+    for (const char* f : {"model.pt", "model.json", "MODEL_CARD.md", "calibration.json"})
+      QVERIFY2(QFile::exists(folder + "/" + f), f);
+
+    // The main window offers the model and certifies it with its own calibration.
+    MethodPanel* panel = window_->grid()->panel("user:wiztest");
+    QVERIFY(panel);
+    QVERIFY(panel->state() != MethodPanel::State::Unavailable);
+    QCOMPARE(window_->runner()->certifierFor("user:wiztest")->calibration().modelId, std::string("user:wiztest"));
+    QVERIFY(open("demo:ellipses:7"));
+    window_->runner()->start(*window_->currentCase(), {"user:wiztest"});
+    waitForRun();
+    QTRY_VERIFY(window_->runner()->results().count("user:wiztest"));
+    const auto& result = window_->runner()->results().at("user:wiztest");
+    QVERIFY(result.report.has_value());
+    QVERIFY(result.report->find("data_regularization"));  // the model's own K and R certify it
+  }
+
+  // Closing the wizard while training runs asks first; yes stops at a batch boundary with a checkpoint.
+  void wizardCloseMidTrainingAsksAndKeepsCheckpoint() {
+    QTemporaryDir home;
+    qputenv("XDG_DATA_HOME", home.path().toUtf8());
+    window_->findChild<QAction*>("trainingWizardAction")->trigger();
+    QPointer<ui::TrainingWizard> wizard = window_->findChild<ui::TrainingWizard*>();
+    QVERIFY(wizard);
+    wizard->dataPage()->findChild<QSpinBox*>("trainCount")->setValue(16);
+    wizard->dataPage()->findChild<QSpinBox*>("validationCount")->setValue(4);
+    wizard->next();
+    ui::MethodPage* method = wizard->methodPage();
+    method->findChild<QLineEdit*>("modelName")->setText("closing");
+    method->findChild<QComboBox*>("method")->setCurrentIndex(2);  // F-FPN: no step search
+    method->findChild<QSpinBox*>("epochs")->setValue(50);
+    method->findChild<QSpinBox*>("batch")->setValue(4);
+    method->findChild<QSpinBox*>("trainIterations")->setValue(5);
+    wizard->next();
+    QCOMPARE(wizard->currentId(), int(ui::TrainingWizard::Training));
+    const QString checkpoint = wizard->session().checkpointFile();
+    wizard->trainingPage()->startTraining(false);
+    QVERIFY(QTest::qWaitFor([&] { return wizard->trainingPage()->lossSeries()->count() >= 1; }, 120000));
+    int asked = 0;
+    wizard->setStopQuestion([&] { return ++asked, false; });
+    wizard->reject();
+    QCOMPARE(asked, 1);
+    QVERIFY(wizard->isVisible() && wizard->isWorking());  // "no": nothing stops
+    wizard->setStopQuestion([&] { return ++asked, true; });
+    wizard->reject();
+    QCOMPARE(asked, 2);
+    QVERIFY(QTest::qWaitFor([&] { return wizard.isNull() || !wizard->isVisible(); }, 60000));  // closed once stopped
+    QVERIFY(QFile::exists(checkpoint));
   }
 
   void linksPersistInSettings() {

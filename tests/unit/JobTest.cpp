@@ -43,3 +43,35 @@ TEST(Job, ChildSeesTheParentsCancellationFromAnotherThread) {
   EXPECT_TRUE(child.cancelRequested());
   EXPECT_THROW(child.throwIfCancelled(), CancelledError);
 }
+
+TEST(Job, PauseHoldsTheWorkAtItsNextCheckUntilResumedOrCancelled) {
+  JobContext parent("p");
+  JobContext child("c", &parent);
+  std::atomic<int> passed{0};
+  parent.setPaused(true);
+  std::thread worker([&] {
+    child.throwIfCancelled();
+    ++passed;
+    try {
+      child.throwIfCancelled();
+      ++passed;
+    } catch (const CancelledError&) {
+      passed += 10;
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(passed.load(), 0);  // held by the parent's pause
+  parent.setPaused(false);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_GE(passed.load(), 1);
+  worker.join();
+  EXPECT_EQ(passed.load(), 2);
+
+  // Cancel releases a paused job with CancelledError.
+  JobContext paused("q");
+  paused.setPaused(true);
+  std::thread waiter([&] { EXPECT_THROW(paused.throwIfCancelled(), CancelledError); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  paused.requestCancel();
+  waiter.join();
+}
