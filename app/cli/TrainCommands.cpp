@@ -22,7 +22,12 @@ std::string commandText(const char* name, const Args& args) {
 }
 
 std::vector<OptionSpec> dataOptions() {
-  return {{"train-count", "N", "training samples (Ellipses, analytic sinograms)", "1000"},
+  return {{"data", "SOURCE",
+           "ellipses (random phantoms, analytic sinograms), lodopab:PATH (a ground_truth_*.hdf5 file or their folder) "
+           "or dicom:PATH (a CT series folder); LoDoPaB and DICOM images are re-simulated on the model geometry, "
+           "validation takes the samples after the training ones",
+           "ellipses"},
+          {"train-count", "N", "training samples", "1000"},
           {"train-seed", "S", "seed of the training set (test sets use the 1000 series)", "1"},
           {"val-count", "N", "validation samples", "32"},
           {"val-seed", "S", "seed of the validation set", "2"},
@@ -65,8 +70,21 @@ ConvL2ONetImpl::Steps stepsFromFile(const std::string& path) {
 }
 
 // The training and validation sets of the data options (Ellipses, analytic sinograms).
-TrainingDataSpec ellipses(const CommandLine& cl, const char* countOption, const char* seedOption) {
+// The --data source; LoDoPaB and DICOM samples are taken in order, validation after training's.
+TrainingDataSpec trainingData(const CommandLine& cl, const char* countOption, const char* seedOption, int64_t first) {
   TrainingDataSpec d;
+  const std::string source = cl.value("data");
+  const size_t colon = source.find(':');
+  const std::string kind = source.substr(0, colon);
+  if (kind == "lodopab" || kind == "dicom") {
+    if (colon == std::string::npos || colon + 1 == source.size())
+      throw UsageError("--data " + source + ": give the path as " + kind + ":PATH");
+    d.source = kind == "lodopab" ? TrainingSource::Lodopab : TrainingSource::Dicom;
+    d.path = source.substr(colon + 1);
+    d.first = first;
+  } else if (source != "ellipses") {
+    throw UsageError("--data " + source + ": expected ellipses, lodopab:PATH or dicom:PATH");
+  }
   d.count = cl.integer(countOption);
   d.seed = static_cast<uint64_t>(cl.integer(seedOption));
   d.noise = cl.number("noise");
@@ -98,7 +116,7 @@ std::vector<OptionSpec> searchOptions() {
 int runTrain(const Args& args) {
   CommandLine cl(
       "train",
-      "Trains a learned model (l2o, scale-l2o, ffpn, unet) on simulated Ellipses; writes DIR/model.pt, DIR/model.json "
+      "Trains a learned model (l2o, scale-l2o, ffpn, unet) on simulated Ellipses, LoDoPaB-CT or DICOM CT (--data); writes DIR/model.pt, DIR/model.json "
       "(model card) and DIR/MODEL_CARD.md, checkpointing to DIR/checkpoint.pt.",
       joinOptions(joinOptions({{"model", "ID", "l2o, scale-l2o, ffpn or unet", ""},
                                    {"out", "DIR", "output folder", ""},
@@ -157,8 +175,8 @@ int runTrain(const Args& args) {
   TrainingPlan plan;
   plan.spec = spec;
   plan.options = options;
-  plan.train = ellipses(cl, "train-count", "train-seed");
-  plan.validation = ellipses(cl, "val-count", "val-seed");
+  plan.train = trainingData(cl, "train-count", "train-seed", 0);
+  plan.validation = trainingData(cl, "val-count", "val-seed", cl.integer("train-count"));
   plan.testCount = cl.integer("test-count");
   plan.testSeed = static_cast<uint64_t>(cl.integer("test-seed"));
   plan.testNoise = cl.number("noise");
@@ -205,8 +223,8 @@ int runOptimizeSteps(const Args& args) {
   plan.trialSteps = cl.integer("trial-steps");
   plan.channels = static_cast<int>(cl.integer("channels"));
   plan.trialOptions = trainingOptionsFrom(cl);
-  plan.train = ellipses(cl, "train-count", "train-seed");
-  plan.validation = ellipses(cl, "val-count", "val-seed");
+  plan.train = trainingData(cl, "train-count", "train-seed", 0);
+  plan.validation = trainingData(cl, "val-count", "val-seed", cl.integer("train-count"));
   plan.command = commandText("optimize-steps", args);
   plan.logPath = logPath;
   const ReconstructionEnvironment env = environmentFrom(cl);

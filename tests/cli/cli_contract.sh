@@ -108,5 +108,14 @@ done
 check "evaluate Markdown has the TV-Min row" grep -q "| TV-Min |" "$T/e.md"
 expect 3 "no sinogram_NNNN.npy files found" "$CLI" evaluate --data "$T" --methods fbp --json "$T/e2.json"
 
+# train --data: the source is checked before any work; a DICOM series trains (tiny U-Net run)
+expect 2 "expected ellipses, lodopab:PATH or dicom:PATH" "$CLI" train --model unet --out "$T/tr" --data cube
+expect 2 "give the path as lodopab:PATH" "$CLI" train --model unet --out "$T/tr" --data lodopab:
+expect 3 "$T/none.hdf5" "$CLI" train --model unet --out "$T/tr" --data "lodopab:$T/none.hdf5" --train-count 2 --val-count 1
+SERIES="$(dirname "$0")/../data/dicom/series_ct2"
+expect 0 "wrote $T/tr/model.pt" "$CLI" train --model unet --out "$T/tr" --data "dicom:$SERIES" --train-count 2 \
+  --val-count 1 --epochs 1 --batch 2 --test-count 2 --threads 1
+check "the card names the DICOM source" grep -q '"source": "dicom"' "$T/tr/model.json"
+
 echo "cli contract: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
