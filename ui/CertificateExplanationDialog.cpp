@@ -1,4 +1,5 @@
 #include "ui/CertificateExplanationDialog.h"
+#include "ui/ChartSupport.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -168,16 +169,9 @@ QWidget* CertificateExplanationDialog::makeChart(const Certificate& c, const Pro
   auto* y = new QValueAxis;
   y->setRange(0, 1.02);
   y->setTitleText(tr("F(value)"));
-  chart->addAxis(x, Qt::AlignBottom);
-  chart->addAxis(y, Qt::AlignLeft);
-  for (QAbstractSeries* s : chart->series()) {
-    s->attachAxis(x);
-    s->attachAxis(y);
-  }
-  auto* view = new QChartView(chart, this);
+  attachAxes(chart, x, y);
+  auto* view = makeChartView(chart, 280, this);
   view->setObjectName("calibrationChart");
-  view->setRenderHint(QPainter::Antialiasing);
-  view->setMinimumHeight(280);
   return view;
 }
 

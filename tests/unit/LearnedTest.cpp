@@ -13,27 +13,14 @@
 #include "recon/learned/LearnedMethods.h"
 #include "recon/learned/ModelStore.h"
 #include "recon/learned/Trainer.h"
+#include "tests/unit/LearnedTestSupport.h"
 
 using namespace trustct;
+using trustct::testing::freshDir;
+using trustct::testing::tinyOperator;
 namespace fs = std::filesystem;
 
 namespace {
-
-// A small geometry keeps the learned-model tests fast; every model is size-agnostic.
-std::shared_ptr<const RadonOperator> tinyOperator() {
-  Geometry g;
-  g.imageSize = 32;
-  g.numAngles = 12;
-  g.numBins = 46;
-  return RadonOperator::forGeometry(g);
-}
-
-fs::path freshDir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("trustct_learned_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
 
 // The training loss without side effects: the fixed-point models' output after cap + 1 iterations (what
 // the JFB step returns, minus F-FPN's Lipschitz rescaling), U-Net in training mode (batch statistics).

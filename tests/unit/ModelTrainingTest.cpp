@@ -16,26 +16,14 @@
 #include "recon/learned/StepSizeSearch.h"
 #include "recon/learned/TrainingData.h"
 #include "recon/learned/UserModels.h"
+#include "tests/unit/LearnedTestSupport.h"
 
 using namespace trustct;
+using trustct::testing::freshDir;
+using trustct::testing::tinyOperator;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::shared_ptr<const RadonOperator> tinyOperator() {
-  Geometry g;
-  g.imageSize = 32;
-  g.numAngles = 12;
-  g.numBins = 46;
-  return RadonOperator::forGeometry(g);
-}
-
-fs::path freshDir(const std::string& name) {
-  const fs::path d = fs::temp_directory_path() / ("trustct_training_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
 
 std::unique_ptr<LearnedModel> tinyScaleL2O(const std::shared_ptr<const RadonOperator>& op) {
   torch::manual_seed(1);

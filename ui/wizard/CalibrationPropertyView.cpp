@@ -1,4 +1,5 @@
 #include "ui/wizard/CalibrationPropertyView.h"
+#include "ui/ChartSupport.h"
 
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -75,15 +76,8 @@ CalibrationPropertyView::CalibrationPropertyView(const QString& title, const Pro
   auto* y = new QValueAxis;
   y->setRange(0, 1.05);
   y->setTitleText(tr("F(value)"));
-  chart->addAxis(x, Qt::AlignBottom);
-  chart->addAxis(y, Qt::AlignLeft);
-  for (QAbstractSeries* s : chart->series()) {
-    s->attachAxis(x);
-    s->attachAxis(y);
-  }
-  auto* view = new QChartView(chart, this);
-  view->setRenderHint(QPainter::Antialiasing);
-  view->setMinimumHeight(240);
+  attachAxes(chart, x, y);
+  auto* view = makeChartView(chart, 240, this);
 
   pPass_ = namedDoubleSpinBox(this, "pPass", 3, 0, 1, 0.01, calibration_.pPass);
   pFail_ = namedDoubleSpinBox(this, "pFail", 3, 0, 1, 0.01, calibration_.pFail);

@@ -1,4 +1,5 @@
 #include "ui/wizard/StepSearchPage.h"
+#include "ui/ChartSupport.h"
 
 #include <QDir>
 #include <QHBoxLayout>
@@ -48,16 +49,9 @@ StepSearchPage::StepSearchPage(WizardSession& session, QWidget* parent) : QWizar
   x_->setTitleText(tr("trial"));
   y_ = new QValueAxis;
   y_->setTitleText(tr("validation PSNR (dB)"));
-  chart->addAxis(x_, Qt::AlignBottom);
-  chart->addAxis(y_, Qt::AlignLeft);
-  for (QAbstractSeries* s : chart->series()) {
-    s->attachAxis(x_);
-    s->attachAxis(y_);
-  }
-  auto* view = new QChartView(chart, this);
+  attachAxes(chart, x_, y_);
+  auto* view = makeChartView(chart, 220, this);
   view->setObjectName("searchChart");
-  view->setRenderHint(QPainter::Antialiasing);
-  view->setMinimumHeight(220);
 
   progress_ = new QProgressBar(this);
   progress_->setRange(0, 1000);

@@ -1,4 +1,5 @@
 #include "ui/wizard/TrainingPage.h"
+#include "ui/ChartSupport.h"
 
 #include <QDir>
 #include <QFile>
@@ -31,14 +32,8 @@ QChartView* lineChart(QWidget* parent, const QString& title, const QString& xTit
   y = new QValueAxis;
   y->setTitleText(yTitle);
   y->setLabelFormat("%.3g");
-  chart->addAxis(x, Qt::AlignBottom);
-  chart->addAxis(y, Qt::AlignLeft);
-  series->attachAxis(x);
-  series->attachAxis(y);
-  auto* view = new QChartView(chart, parent);
-  view->setRenderHint(QPainter::Antialiasing);
-  view->setMinimumHeight(200);
-  return view;
+  attachAxes(chart, x, y);
+  return makeChartView(chart, 200, parent);
 }
 
 // Axis range over a series' values with a little headroom, not below `floor` (a loss is never negative).
