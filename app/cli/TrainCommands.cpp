@@ -34,7 +34,7 @@ std::vector<OptionSpec> dataOptions() {
           {"noise", "LEVEL", "relative Gaussian noise", "0.015"},
           {"batch", "B", "mini-batch size", "16"},
           {"lr", "RATE", "Adam learning rate", "1e-3"},
-          {"train-iterations", "N", "iteration cap of the no-grad fixed-point solve while training (JFB)", "50"},
+          {"train-iterations", "N", "iterations while training (JFB: all but the last without gradients)", "50"},
           {"seed", "S", "seed of initialisation and shuffling", "0"}};
 }
 
@@ -134,6 +134,7 @@ int runTrain(const Args& args) {
                                    {"s", "S", "L2O initial/frozen log delta factor", ""},
                                    {"lr-final", "RATE", "cosine decay of the learning rate to RATE over all epochs (default: constant)", ""},
                                    {"step-lr", "RATE", "Implicit L2O: Adam learning rate of the step sizes (default: --lr)", ""},
+                                   {"init-from", "DIR", "start from a trained model folder (same architecture; l2o also from a narrower L2O such as scale-l2o)", ""},
                                    {"test-count", "N", "test images (seed --test-seed) for the card's metrics", "20"},
                                    {"test-seed", "S", "test set seed", "1000"}},
                                   dataOptions()),
@@ -180,6 +181,7 @@ int runTrain(const Args& args) {
   plan.testCount = cl.integer("test-count");
   plan.testSeed = static_cast<uint64_t>(cl.integer("test-seed"));
   plan.testNoise = cl.number("noise");
+  if (cl.has("init-from")) plan.initFrom = cl.value("init-from");
   plan.outDir = out;
   plan.command = options.sessionNote;
   JobContext job("train");

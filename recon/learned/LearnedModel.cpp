@@ -61,6 +61,13 @@ nlohmann::json ModelSpec::toJson() const {
   return j;
 }
 
+nlohmann::json ModelSpec::trainedJson() const {
+  nlohmann::json j = toJson();
+  j.erase("max_iterations");
+  j.erase("tolerance");
+  return j;
+}
+
 ModelSpec ModelSpec::fromJson(const nlohmann::json& j, const std::string& source) {
   try {
     ModelSpec s = defaults(parseModelKind(j.at("kind").get<std::string>()));
@@ -84,6 +91,16 @@ ModelSpec ModelSpec::fromJson(const nlohmann::json& j, const std::string& source
 }
 
 nlohmann::json LearnedModel::parameterReport() const { return {{"trainable", trainableParameters()}}; }
+
+void LearnedModel::initialiseFrom(const LearnedModel& trained) {
+  if (trained.spec().trainedJson() != spec_.trainedJson())
+    throw UsageError("cannot initialise " + modelDisplayName(spec_.kind) + " from a " +
+                     modelDisplayName(trained.spec().kind) + " with another architecture: " + trained.spec().toJson().dump());
+  torch::NoGradGuard noGrad;
+  const auto from = trained.module().named_parameters(), fromBuffers = trained.module().named_buffers();
+  for (auto& p : module().named_parameters()) p.value().copy_(from[p.key()]);
+  for (auto& b : module().named_buffers()) b.value().copy_(fromBuffers[b.key()]);
+}
 
 std::string LearnedModel::weightsFingerprint() const {
   std::string bytes = spec_.toJson().dump();
@@ -121,10 +138,18 @@ torch::Tensor L2OModel::trainingOutput(const torch::Tensor& d, const torch::Tens
   net_->train();
   LAdmmSolver solver(op_, *net_);
   LAdmmState state = solver.solve(d, net_->delta(d).detach(), fbp.clamp(0.0, 1.0), net_->steps(),
-                                  {spec_.tolerance, maxIterations}, nullptr)
+                                  {spec_.tolerance, maxIterations - 1}, nullptr)
                          .state;
   solver.step(state, d, net_->delta(d), net_->steps());  // the one differentiable step (JFB)
   return state.x;
+}
+
+void L2OModel::initialiseFrom(const LearnedModel& trained) {
+  const auto* l2o = dynamic_cast<const L2OModel*>(&trained);
+  // Scale_L2O's steps are frozen by its spec, so it only starts from a Scale_L2O of the same spec.
+  if (!l2o || spec_.kind == ModelKind::ScaleL2O || l2o->spec().channels > spec_.channels)
+    return LearnedModel::initialiseFrom(trained);
+  net_->embed(*l2o->net_);
 }
 
 nlohmann::json L2OModel::parameterReport() const {
@@ -174,7 +199,7 @@ class FFpnModel : public LearnedModel {
   }
 
   torch::Tensor trainingOutput(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations) override {
-    torch::Tensor u = infer(d, fbp, maxIterations, nullptr).x;
+    torch::Tensor u = maxIterations > 1 ? infer(d, fbp, maxIterations - 1, nullptr).x : fbp.clamp(0.0, 1.0);
     net_->train();
     {
       // Lipschitz control as in the authors' code: measure T on a random perturbation, rescale N_Θ.

@@ -34,6 +34,8 @@ struct ModelSpec {
 
   static ModelSpec defaults(ModelKind kind);
   nlohmann::json toJson() const;
+  // toJson() without the inference settings (iteration cap, tolerance), which may change after training.
+  nlohmann::json trainedJson() const;
   static ModelSpec fromJson(const nlohmann::json& j, const std::string& source);  // InputError
 };
 
@@ -54,11 +56,17 @@ class LearnedModel {
   virtual LearnedInference infer(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations,
                                  JobContext* ctx) = 0;
   // The output the loss is taken on; gradients flow to the parameters (through the last step only).
+  // Fixed-point models: maxIterations − 1 iterations without gradients, then the differentiable one, so
+  // the loss sees exactly the iterate that infer() returns with the same cap.
   virtual torch::Tensor trainingOutput(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations) = 0;
   // Trainable step sizes (Implicit L2O), optimised with their own learning rate; none by default.
   virtual std::vector<torch::Tensor> stepSizeParameters() { return {}; }
   // Projections after each optimiser step (step-size clamps); nothing by default.
   virtual void afterOptimizerStep() {}
+
+  // Warm start from a trained model of the same architecture (all weights), or for Implicit L2O from a
+  // narrower L2O model (ConvL2ONetImpl::embed). UsageError for any other pairing.
+  virtual void initialiseFrom(const LearnedModel& trained);
 
   int64_t trainableParameters() const { return countTrainableParameters(module()); }
   // {"trainable": n, ...}: L2O models add "unique" and "paper_convention".
@@ -84,6 +92,7 @@ class L2OModel : public LearnedModel {
   LearnedInference infer(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations, JobContext* ctx) override;
   torch::Tensor trainingOutput(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations) override;
   void afterOptimizerStep() override { net_->clampSteps(); }
+  void initialiseFrom(const LearnedModel& trained) override;
   std::vector<torch::Tensor> stepSizeParameters() override { return net_->stepParameters(); }
   nlohmann::json parameterReport() const override;
   ConvL2ONet net() const { return net_; }

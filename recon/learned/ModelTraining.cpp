@@ -14,6 +14,14 @@ TrainingOutcome trainModel(const TrainingPlan& plan, const ReconstructionEnviron
   std::filesystem::create_directories(plan.outDir);
   torch::manual_seed(plan.options.seed);  // identical initial weights for identical seeds
   const auto model = makeLearnedModel(plan.spec, env.op);
+  nlohmann::json initialisedFrom;
+  if (!plan.initFrom.empty()) {  // a resumed checkpoint overrides it, as it should
+    const StoredModel start = loadModel(plan.initFrom, env.op, env.device);
+    model->initialiseFrom(*start.model);
+    initialisedFrom = {{"directory", plan.initFrom},
+                       {"model", modelId(start.model->spec().kind)},
+                       {"weights_fingerprint", start.model->weightsFingerprint()}};
+  }
   TrainingSet train, validation;
   JobContext data("simulate", &ctx);
   data.run([&](JobContext& c) {
@@ -45,8 +53,9 @@ TrainingOutcome trainModel(const TrainingPlan& plan, const ReconstructionEnviron
         {"optimizer", {{"name", "adam"}, {"lr", options.learningRate}, {"batch", options.batchSize}}},
         {"loss", "mse"},
         {"method", kind == ModelKind::UNet ? "supervised on FBP (Hann) input"
-                                           : "JFB: no-grad fixed point (warm start clamp(FBP Hann)), one differentiable step"},
+                                           : "JFB: train_iterations - 1 iterations without gradients (warm start clamp(FBP Hann)), then one differentiable step"},
         {"train_iterations", options.trainIterations},
+        {"initialised_from", initialisedFrom},
         {"epochs_done", result.epochsDone},
         {"steps", result.steps},
         {"wall_time_seconds", result.seconds},

@@ -16,6 +16,7 @@ struct TrainingPlan {
   int64_t testCount = 20;    // Ellipses test set of the card (the 1000 series, never used for choices)
   uint64_t testSeed = 1000;
   double testNoise = 0.015;
+  std::string initFrom;      // a trained model folder to start from (LearnedModel::initialiseFrom); "" = fresh
   std::string outDir;
   std::string command;       // how it was asked for, recorded in the card ("trustct-cli train ...")
 };

@@ -81,6 +81,23 @@ std::vector<torch::Tensor> ConvL2ONetImpl::stepParameters() const {
   return {logAlpha_, logBeta_, logLambda_, s_};
 }
 
+void ConvL2ONetImpl::embed(const ConvL2ONetImpl& trained) {
+  TORCH_CHECK(trained.channels_ <= channels_, "ConvL2ONet::embed: the trained network has more channels (",
+              trained.channels_, " > ", channels_, ")");
+  torch::NoGradGuard noGrad;
+  const int64_t c = trained.channels_;
+  kWeight_.narrow(0, c, channels_ - c).mul_(0.1);
+  kWeight_.narrow(0, 0, c).copy_(trained.kWeight_);
+  for (size_t i = 0; i < rWeight_.size(); ++i) {
+    rWeight_[i].narrow(0, 0, c).narrow(1, 0, c).copy_(trained.rWeight_[i]);
+    rBias_[i].narrow(0, 0, c).copy_(trained.rBias_[i]);
+  }
+  if (trainSteps_ && trained.trainSteps_)
+    for (auto [to, from] : {std::pair{&logAlpha_, &trained.logAlpha_}, {&logBeta_, &trained.logBeta_},
+                            {&logLambda_, &trained.logLambda_}, {&s_, &trained.s_}})
+      to->copy_(*from);
+}
+
 torch::Tensor ConvL2ONetImpl::regularizationResidual(const torch::Tensor& x) const {
   const torch::Tensor kx = applyK(x);
   return (kx - applyR(kx)).flatten(1).norm(2, 1);
@@ -152,7 +169,7 @@ torch::Tensor UNetImpl::forward(const torch::Tensor& x) {
   const torch::Tensor c3 = down3_->forward(c2);
   const torch::Tensor u3 = up3_->forward(c3);
   const torch::Tensor u2 = up2_->forward(torch::cat({u3, c2}, 1));
-  return up1_->forward(torch::cat({u2, c1}, 1));
+  return x + up1_->forward(torch::cat({u2, c1}, 1));
 }
 
 int64_t countTrainableParameters(const torch::nn::Module& m) {

@@ -191,12 +191,7 @@ bool Trainer::loadCheckpoint(TrainingResult& r, int& epoch, int64_t& batchInEpoc
     archive.read("state", stateValue);
     const nlohmann::json state = nlohmann::json::parse(stateValue.toStringRef());
     // The inference settings (iteration cap, tolerance) are not training state and may change on resume.
-    auto trained = [](nlohmann::json spec) {
-      spec.erase("max_iterations");
-      spec.erase("tolerance");
-      return spec;
-    };
-    if (trained(state.at("spec")) != trained(model_.spec().toJson()))
+    if (ModelSpec::fromJson(state.at("spec"), options_.checkpointPath).trainedJson() != model_.spec().trainedJson())
       throw InputError(options_.checkpointPath, "checkpoint was made for another model: " + state.at("spec").dump());
     archive.read("model", modelArchive);
     archive.read("optimizer", optimizerArchive);

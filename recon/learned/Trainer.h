@@ -41,7 +41,7 @@ struct TrainingOptions {
   double learningRate = 1e-3;
   double finalLearningRate = -1;      // < 0: constant; else cosine decay to it over all planned steps
   double stepSizeLearningRate = -1;   // Implicit L2O's α, β, λ, s (< 0: learningRate)
-  int trainIterations = 50;    // iteration cap of the no-grad solve during training
+  int trainIterations = 50;    // iterations during training: all but the last without gradients (JFB)
   int validationIterations = 50;
   uint64_t seed = 0;           // shuffling, initialisation, Lipschitz probes
   std::string checkpointPath;  // empty: no checkpoints

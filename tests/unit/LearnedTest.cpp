@@ -22,12 +22,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The training loss without side effects: the fixed-point models' output after cap + 1 iterations (what
-// the JFB step returns, minus F-FPN's Lipschitz rescaling), U-Net in training mode (batch statistics).
+// The training loss without side effects: the fixed-point models' iterate at the cap (what the JFB step
+// returns, minus F-FPN's Lipschitz rescaling), U-Net in training mode (batch statistics).
 double mse(LearnedModel& m, const TrainingSet& s, int iterations) {
   torch::NoGradGuard noGrad;
   const torch::Tensor x = m.spec().kind == ModelKind::UNet ? m.trainingOutput(s.sinograms, s.fbp, iterations)
-                                                           : m.infer(s.sinograms, s.fbp, iterations + 1, nullptr).x;
+                                                           : m.infer(s.sinograms, s.fbp, iterations, nullptr).x;
   return torch::mse_loss(x, s.images).item<double>();
 }
 
@@ -102,6 +102,62 @@ TEST(Jfb, LastStepGradientMatchesFiniteDifferences) {
   const double eps = 1e-2;
   const double numeric = (shifted(eps) - shifted(-eps)) / (2 * eps);
   EXPECT_NEAR(analytic, numeric, 0.03 * std::fabs(numeric) + 1e-7) << "analytic " << analytic << " numeric " << numeric;
+}
+
+TEST(Jfb, TheLossSeesTheIterateInferenceReturns) {
+  // Trained on iterate N + 1 but used at iterate N, a non-contractive learned iteration lost 4 dB.
+  const auto op = tinyOperator();
+  const TrainingSet data = TrainingSet::simulate(op, 2, 78, 0.015);
+  for (ModelKind kind : {ModelKind::ScaleL2O, ModelKind::ImplicitL2O}) {
+    SCOPED_TRACE(modelId(kind));
+    torch::manual_seed(4);
+    ModelSpec spec = ModelSpec::defaults(kind);
+    spec.channels = 3;
+    spec.tolerance = 0;  // exactly N iterations on both paths
+    const auto model = makeLearnedModel(spec, op);
+    for (int cap : {1, 7}) {
+      const torch::Tensor trained = model->trainingOutput(data.sinograms, data.fbp, cap);
+      EXPECT_TRUE(trained.requires_grad());
+      const LearnedInference inferred = model->infer(data.sinograms, data.fbp, cap, nullptr);
+      EXPECT_EQ(inferred.iterations, cap);
+      EXPECT_LT((trained.detach() - inferred.x).abs().max().item<double>(), 1e-5) << "cap " << cap;
+    }
+  }
+}
+
+TEST(WarmStart, ImplicitL2OWidensAScaleModelAndStartsWhereItIs) {
+  const auto op = tinyOperator();
+  const TrainingSet data = TrainingSet::simulate(op, 2, 79, 0.015);
+  torch::manual_seed(8);
+  ModelSpec narrow = ModelSpec::defaults(ModelKind::ScaleL2O);
+  narrow.channels = 3;
+  const auto scale = makeLearnedModel(narrow, op);
+  {
+    torch::NoGradGuard noGrad;  // away from the near-identity initialisation, as after training
+    for (auto& p : scale->module().named_parameters())
+      if (p.key().rfind("R", 0) == 0) p.value().mul_(5.0);
+  }
+  ModelSpec wide = ModelSpec::defaults(ModelKind::ImplicitL2O);
+  wide.channels = 6;
+  wide.steps = narrow.steps;
+  const auto fresh = makeLearnedModel(wide, op);
+  const auto widened = makeLearnedModel(wide, op);
+  widened->initialiseFrom(*scale);
+  auto output = [&](LearnedModel& m) { return m.infer(data.sinograms, data.fbp, 10, nullptr).x; };
+  const torch::Tensor reference = output(*scale);
+  const double fromScale = (output(*widened) - reference).norm().item<double>();
+  const double fromScratch = (output(*fresh) - reference).norm().item<double>();
+  EXPECT_LT(fromScale, 0.1 * fromScratch) << fromScale << " vs " << fromScratch;
+  EXPECT_LT(fromScale, 0.02 * reference.norm().item<double>());
+
+  // Any other pairing is refused by name rather than copied half-way.
+  const auto unet = makeLearnedModel(ModelSpec::defaults(ModelKind::UNet), op);
+  const auto ffpn = makeLearnedModel(ModelSpec::defaults(ModelKind::FFpn), op);
+  EXPECT_THROW(unet->initialiseFrom(*ffpn), UsageError);
+  EXPECT_THROW(scale->initialiseFrom(*widened), UsageError);
+  const auto copy = makeLearnedModel(narrow, op);
+  copy->initialiseFrom(*scale);
+  EXPECT_EQ(copy->weightsFingerprint(), scale->weightsFingerprint());
 }
 
 TEST(Training, CosineScheduleEndsAtTheFinalRateAndStepSizesHaveTheirOwnGroup) {
