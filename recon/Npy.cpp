@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -62,7 +63,9 @@ torch::Tensor parseNpy(const std::string& bytes, const std::string& source) {
   if (shapeText.size() < 2 || shapeText.front() != '(' || shapeText.back() != ')')
     throw InputError(source, "malformed shape " + shapeText + " (expected a tuple)");
   std::vector<int64_t> shape;
-  int64_t count = 1;
+  // count: elements; extent: the product of the non-zero dimensions, which bounds the strides even when a
+  // zero dimension makes the array empty.
+  int64_t count = 1, extent = 1;
   {
     std::string inner = shapeText.substr(1, shapeText.size() - 2);
     std::stringstream ss(inner);
@@ -73,13 +76,16 @@ torch::Tensor parseNpy(const std::string& bytes, const std::string& source) {
       try {
         size_t used = 0;
         v = std::stoll(dim, &used);
+        if (dim.find_first_not_of(' ', used) != std::string::npos) v = -2;  // "0-15": not one number
       } catch (const std::exception&) {
-        throw InputError(source, "malformed shape " + shapeText);
+        v = -2;
       }
+      if (v == -2) throw InputError(source, "malformed shape " + shapeText);
       if (v < 0 || v > (1LL << 31)) throw InputError(source, "absurd dimension in shape " + shapeText);
       shape.push_back(v);
       count *= v;
-      if (count > (1LL << 31)) throw InputError(source, "array too large: shape " + shapeText);
+      extent *= std::max<long long>(v, 1);
+      if (extent > (1LL << 31) || shape.size() > 8) throw InputError(source, "array too large: shape " + shapeText);
     }
   }
   const size_t need = size_t(count) * itemSize;

@@ -60,6 +60,13 @@ TEST(Npy, MalformedFilesGiveClearErrors) {
   std::string huge = good;
   huge.replace(huge.find("(4,4)"), 5, "(9999999999,4)");
   expectInputError(huge, "dimension");
+  std::string notANumber = good;
+  notANumber.replace(notANumber.find("(4,4)"), 5, "(0-15,4)");
+  expectInputError(notANumber, "malformed shape");
+  // Empty, but with strides that overflow: found by fuzz.npy.
+  std::string emptyButHuge = good;
+  emptyButHuge.replace(emptyButHuge.find("(4,4)"), 5, "(0,2147483647,2147483647,2147483647)");
+  expectInputError(emptyButHuge, "too large");
   fs::remove_all(dir);
 }
 
