@@ -73,14 +73,13 @@ torch::Tensor parseNpy(const std::string& bytes, const std::string& source) {
     while (std::getline(ss, dim, ',')) {
       if (dim.find_first_not_of(' ') == std::string::npos) continue;
       long long v = -1;
+      size_t used = 0;  // stays 0 when stoll finds no number
       try {
-        size_t used = 0;
         v = std::stoll(dim, &used);
-        if (dim.find_first_not_of(' ', used) != std::string::npos) v = -2;  // "0-15": not one number
       } catch (const std::exception&) {
-        v = -2;
       }
-      if (v == -2) throw InputError(source, "malformed shape " + shapeText);
+      if (used == 0 || dim.find_first_not_of(' ', used) != std::string::npos)  // "0-15" is not one number
+        throw InputError(source, "malformed shape " + shapeText);
       if (v < 0 || v > (1LL << 31)) throw InputError(source, "absurd dimension in shape " + shapeText);
       shape.push_back(v);
       count *= v;

@@ -199,7 +199,7 @@ class FFpnModel : public LearnedModel {
   }
 
   torch::Tensor trainingOutput(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations) override {
-    torch::Tensor u = maxIterations > 1 ? infer(d, fbp, maxIterations - 1, nullptr).x : fbp.clamp(0.0, 1.0);
+    torch::Tensor u = infer(d, fbp, maxIterations - 1, nullptr).x;  // cap 0: the warm start
     net_->train();
     {
       // Lipschitz control as in the authors' code: measure T on a random perturbation, rescale N_Θ.

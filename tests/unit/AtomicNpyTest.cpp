@@ -57,16 +57,14 @@ TEST(Npy, MalformedFilesGiveClearErrors) {
   std::string fortran = good;
   fortran.replace(fortran.find("False"), 5, "True ");
   expectInputError(fortran, "Fortran");
-  std::string huge = good;
-  huge.replace(huge.find("(4,4)"), 5, "(9999999999,4)");
-  expectInputError(huge, "dimension");
-  std::string notANumber = good;
-  notANumber.replace(notANumber.find("(4,4)"), 5, "(0-15,4)");
-  expectInputError(notANumber, "malformed shape");
+  auto withShape = [&](const std::string& shape) {
+    std::string bytes = good;
+    return bytes.replace(bytes.find("(4,4)"), 5, shape);
+  };
+  expectInputError(withShape("(9999999999,4)"), "dimension");
+  expectInputError(withShape("(0-15,4)"), "malformed shape");
   // Empty, but with strides that overflow: found by fuzz.npy.
-  std::string emptyButHuge = good;
-  emptyButHuge.replace(emptyButHuge.find("(4,4)"), 5, "(0,2147483647,2147483647,2147483647)");
-  expectInputError(emptyButHuge, "too large");
+  expectInputError(withShape("(0,2147483647,2147483647,2147483647)"), "too large");
   fs::remove_all(dir);
 }
 
