@@ -48,6 +48,8 @@ nlohmann::json CertificateReport::toJson() const {
                       {"verdict", verdictText(overall)}};
   if (psnr) j["psnr"] = *psnr;
   if (ssim) j["ssim"] = *ssim;
+  if (iterations) j["iterations"] = *iterations;
+  if (converged) j["converged"] = *converged;
   return j;
 }
 
@@ -67,6 +69,8 @@ CertificateReport CertificateReport::fromJson(const nlohmann::json& j) {
   r.overall = parseLabel(j.at("overall").get<std::string>());
   if (j.contains("psnr")) r.psnr = j["psnr"].get<double>();
   if (j.contains("ssim")) r.ssim = j["ssim"].get<double>();
+  if (j.contains("iterations")) r.iterations = j["iterations"].get<int>();
+  if (j.contains("converged")) r.converged = j["converged"].get<bool>();
   return r;
 }
 

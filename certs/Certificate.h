@@ -29,6 +29,8 @@ struct CertificateReport {
   std::vector<Certificate> certificates;
   Label overall = Label::Pass;
   std::optional<double> psnr, ssim;
+  std::optional<int> iterations;   // iterative methods: iterations to tolerance (or the cap)
+  std::optional<bool> converged;   // iterative methods: the method's tolerance reached
 
   const Certificate* find(const std::string& property) const;
   nlohmann::json toJson() const;  // {"method", "certificates": [{"property","value","cdf","label"}], "overall", ...}

@@ -10,9 +10,15 @@
 namespace trustct {
 
 nlohmann::json MethodSummary::toJson() const {
-  return {{"method", method}, {"name", displayName}, {"count", count},     {"psnr", psnr},
-          {"ssim", ssim},     {"fail_percent", failPercent},             {"params", params},
-          {"ms_per_slice", msPerSlice}};
+  nlohmann::json j = {{"method", method}, {"name", displayName}, {"count", count},     {"psnr", psnr},
+                      {"ssim", ssim},     {"fail_percent", failPercent},             {"params", params},
+                      {"ms_per_slice", msPerSlice}};
+  if (convergedPercent) {
+    j["converged_percent"] = *convergedPercent;
+    j["mean_iterations"] = *meanIterations;
+    j["max_iterations"] = maxIterations;
+  }
+  return j;
 }
 
 Evaluator::Evaluator(ReconstructionEnvironment env, const Certifier& certifier)
@@ -27,8 +33,8 @@ MethodSummary Evaluator::evaluate(const ReconstructionMethod& method, const Data
   for (const auto& p : certifier_.suite().properties())
     if (certifier_.calibration().find(p->name())) s.failPercent[p->name()] = 0;
   std::map<std::string, int64_t> applicable;
-  int64_t withTruth = 0;
-  double seconds = 0;
+  int64_t withTruth = 0, iterative = 0, converged = 0;
+  double seconds = 0, iterations = 0;
   for (int64_t first = 0; first < data.size(); first += batchSize) {
     ctx.throwIfCancelled();
     const int64_t n = std::min<int64_t>(batchSize, data.size() - first);
@@ -45,6 +51,14 @@ MethodSummary Evaluator::evaluate(const ReconstructionMethod& method, const Data
       CertificateInput in{out.images[i], samples[i].sinogram, env_.op.get(), std::nullopt};
       if (!out.iterateResidual.empty()) in.iterateResidual = out.iterateResidual[i];
       CertificateReport r = certifier_.certify(method.id(), in);
+      if (!out.iterations.empty()) {
+        r.iterations = out.iterations[i];
+        r.converged = bool(out.converged[i]);
+        ++iterative;
+        converged += out.converged[i] ? 1 : 0;
+        iterations += out.iterations[i];
+        s.maxIterations = std::max(s.maxIterations, out.iterations[i]);
+      }
       if (samples[i].image.defined()) {
         r.psnr = psnr(out.images[i], samples[i].image);
         r.ssim = ssim(out.images[i], samples[i].image);
@@ -76,6 +90,10 @@ MethodSummary Evaluator::evaluate(const ReconstructionMethod& method, const Data
     s.ssim /= double(withTruth);
   }
   s.msPerSlice = s.count ? 1000.0 * seconds / double(s.count) : 0;
+  if (iterative) {
+    s.convergedPercent = 100.0 * double(converged) / double(iterative);
+    s.meanIterations = iterations / double(iterative);
+  }
   return s;
 }
 
@@ -86,7 +104,7 @@ std::string markdownTable(const std::vector<MethodSummary>& rows, const std::vec
     out += " " + p + " fail % |";
     rule += "---|";
   }
-  out += " Params | ms/slice |\n" + rule + "---|---|\n";
+  out += " Converged % | Iterations (mean / max) | Params | ms/slice |\n" + rule + "---|---|---|---|\n";
   char buf[64];
   for (const auto& r : rows) {
     std::snprintf(buf, sizeof buf, "| %s | %.2f | %.3f |", r.displayName.c_str(), r.psnr, r.ssim);
@@ -98,6 +116,12 @@ std::string markdownTable(const std::vector<MethodSummary>& rows, const std::vec
         std::snprintf(buf, sizeof buf, " %.2f |", it->second);
         out += buf;
       }
+    }
+    if (r.convergedPercent) {
+      std::snprintf(buf, sizeof buf, " %.1f | %.1f / %d |", *r.convergedPercent, *r.meanIterations, r.maxIterations);
+      out += buf;
+    } else {
+      out += " n/a | n/a |";
     }
     std::snprintf(buf, sizeof buf, " %lld | %.1f |\n", static_cast<long long>(r.params), r.msPerSlice);
     out += buf;

@@ -25,6 +25,9 @@ struct MethodSummary {
   double psnr = 0, ssim = 0;                  // means over samples with a ground truth
   std::map<std::string, double> failPercent;  // per property
   double msPerSlice = 0;
+  // Iterative methods: share of samples that reached the method's tolerance, mean and largest iteration count.
+  std::optional<double> convergedPercent, meanIterations;
+  int maxIterations = 0;
 
   nlohmann::json toJson() const;
 };

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "recon/Errors.h"
 #include "recon/Job.h"
 #include "recon/Sha256.h"
 
@@ -67,6 +68,11 @@ std::string TvMinMethod::fingerprint() const {
   return sha256Hex(buf).substr(0, 16);
 }
 
+void TvMinMethod::setMaxIterations(int n) {
+  if (n < 1) throw UsageError("the iteration cap must be >= 1");
+  params_.maxIterations = n;
+}
+
 ReconstructionOutput TvMinMethod::reconstruct(const torch::Tensor& sinograms, JobContext& ctx) const {
   const auto t0 = std::chrono::steady_clock::now();
   torch::NoGradGuard noGrad;
@@ -78,8 +84,9 @@ ReconstructionOutput TvMinMethod::reconstruct(const torch::Tensor& sinograms, Jo
                                      {params_.tolerance, params_.maxIterations}, &ctx);
   ReconstructionOutput out;
   out.images = r.x.squeeze(1).to(torch::kCPU);
-  out.iterations.assign(d.size(0), r.iterations);
+  out.iterations = r.sampleIterations;
   out.iterateResidual = r.iterateResidual;
+  for (double res : r.iterateResidual) out.converged.push_back(res <= params_.tolerance);
   out.seconds = secondsSince(t0);
   return out;
 }

@@ -49,6 +49,8 @@ class TvMinMethod : public ReconstructionMethod {
   std::string fingerprint() const override;
   const TvMinParameters& parameters() const { return params_; }
   ReconstructionOutput reconstruct(const torch::Tensor& sinograms, JobContext& ctx) const override;
+  int maxIterations() const override { return params_.maxIterations; }
+  void setMaxIterations(int n) override;
 
  private:
   ReconstructionEnvironment env_;

@@ -53,11 +53,14 @@ LAdmmResult LAdmmSolver::solve(const torch::Tensor& d, const torch::Tensor& delt
   LAdmmResult result;
   LAdmmState s = initialState(x0, d, delta);
   torch::Tensor residual;
+  torch::Tensor firstReached = torch::zeros({d.size(0)}, torch::TensorOptions().dtype(torch::kInt64).device(d.device()));
   for (int k = 1; k <= options.maxIterations; ++k) {
     if (ctx) ctx->throwIfCancelled();
-    const torch::Tensor xPrev = s.x;
-    step(s, d, delta, steps);
-    residual = (s.x - xPrev).flatten(1).norm(2, 1);
+    LAdmmState next = s;
+    step(next, d, delta, steps);
+    residual = (next.x - s.x).flatten(1).norm(2, 1);
+    firstReached = torch::where((firstReached == 0).logical_and(residual <= options.tolerance),
+                                torch::full_like(firstReached, k), firstReached);
     result.iterations = k;
     const double worst = residual.max().item<double>();
     if (ctx && (k % 5 == 0 || k == 1)) {
@@ -66,15 +69,28 @@ LAdmmResult LAdmmSolver::solve(const torch::Tensor& d, const torch::Tensor& delt
       ctx->report(double(k) / options.maxIterations, msg.str());
     }
     if (worst <= options.tolerance) {
+      s = next;
       result.converged = true;
       break;
     }
+    if (options.relaxation == 1.0 || k == options.maxIterations) {
+      s = next;
+      continue;
+    }
+    const double rho = options.relaxation;
+    auto relax = [rho](const torch::Tensor& a, const torch::Tensor& b) { return a + rho * (b - a); };
+    s = {relax(s.p, next.p), relax(s.w, next.w), relax(s.nu1, next.nu1), relax(s.nu2, next.nu2), relax(s.x, next.x)};
   }
   result.x = s.x;
   result.state = s;
   if (residual.defined()) {
     torch::Tensor r = residual.to(torch::kCPU, torch::kFloat64);
     result.iterateResidual.assign(r.data_ptr<double>(), r.data_ptr<double>() + r.numel());
+    const torch::Tensor first = firstReached.to(torch::kCPU).contiguous();
+    for (int64_t b = 0; b < first.numel(); ++b) {
+      const int64_t k = first.data_ptr<int64_t>()[b];
+      result.sampleIterations.push_back(k > 0 ? int(k) : result.iterations);
+    }
   }
   return result;
 }

@@ -36,14 +36,20 @@ struct LAdmmState {
 struct LAdmmOptions {
   double tolerance = 1e-3;  // stop when max over the batch of ‖x^{k+1} − x^k‖₂ ≤ tolerance
   int maxIterations = 200;
+  // Over-relaxation of the fixed-point map T on the whole state z = (p, w, ν₁, ν₂, x): z ← z + ρ(T(z) − z)
+  // with 1 ≤ ρ < 2 (1: plain iteration). L-ADMM is a proximal-point method, so relaxation keeps its fixed
+  // points; the residual tested is ‖T(z).x − z.x‖₂ and the returned state is always a T(z), so x ∈ [0, 1]
+  // and w in the data ball hold.
+  double relaxation = 1.0;
 };
 
 struct LAdmmResult {
   torch::Tensor x;                        // (B, 1, H, W)
   LAdmmState state;                       // final state (for a last differentiable step)
-  int iterations = 0;
+  int iterations = 0;                     // iterations run (the batch stops when every sample has converged)
   std::vector<double> iterateResidual;    // per sample ‖x^k − x^{k−1}‖₂ at the last iteration
-  bool converged = false;
+  std::vector<int> sampleIterations;      // per sample: first iteration whose residual ≤ tolerance, else the cap
+  bool converged = false;                 // every sample within tolerance at the last iteration
 };
 
 class LAdmmSolver {

@@ -24,8 +24,9 @@ struct ReconstructionEnvironment {
 
 struct ReconstructionOutput {
   torch::Tensor images;                  // (B, H, W) float32 on the CPU
-  std::vector<int> iterations;           // per sample; empty for direct methods
-  std::vector<double> iterateResidual;   // per sample ‖x^k − x^{k−1}‖; empty for direct methods
+  std::vector<int> iterations;           // per sample: first iteration within tolerance, else the cap; empty for direct methods
+  std::vector<double> iterateResidual;   // per sample ‖x^k − x^{k−1}‖ at the last iteration; empty for direct methods
+  std::vector<bool> converged;           // per sample: the method's tolerance reached; empty for direct methods
   double seconds = 0;                    // wall time for the batch
 };
 
@@ -39,6 +40,10 @@ class ReconstructionMethod {
   virtual std::string fingerprint() const = 0;
   // sinograms: (B, angles, bins), normalised data. Throws CancelledError if ctx is cancelled.
   virtual ReconstructionOutput reconstruct(const torch::Tensor& sinograms, JobContext& ctx) const = 0;
+  // Iterative methods: the iteration cap (0 for direct methods) and changing it. setMaxIterations
+  // throws UsageError for a direct method or n < 1.
+  virtual int maxIterations() const { return 0; }
+  virtual void setMaxIterations(int n);
 };
 
 }  // namespace trustct

@@ -6,9 +6,13 @@
 
 namespace trustct {
 
-// Intra-op threads (0 = hardware concurrency; LibTorch was seen to default to 1 here) and glibc
+// Intra-op threads (0 = idleCoreCount(); LibTorch was seen to default to 1 here) and glibc
 // thresholds so large activation buffers are reused instead of returned to the OS on every free.
 void configureRuntime(int threads = 0);
+
+// Cores not running anything else at this moment (/proc/stat procs_running), at least 1: all of them
+// on an idle machine.
+int idleCoreCount();
 
 // For interactive processes: all cores but one, so reconstruction never starves the UI thread.
 int interactiveThreadCount();

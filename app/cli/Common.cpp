@@ -31,7 +31,7 @@ const std::vector<Command>& commands() {
 
 std::vector<OptionSpec> runtimeOptions() {
   return {{"device", "DEV", "cpu, cuda or cuda:N", "cpu"},
-          {"threads", "N", "intra-op threads, 0 = all cores", "0"},
+          {"threads", "N", "intra-op threads, 0 = the cores not busy at start (all of an idle machine)", "0"},
           {"progress", "", "print progress to stderr even when it is not a terminal", ""}};
 }
 

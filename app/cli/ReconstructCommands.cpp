@@ -16,6 +16,12 @@
 namespace trustct::cli {
 namespace {
 
+int iterationCap(const CommandLine& cl) {
+  const long long n = cl.integer("max-iterations");
+  if (n < 1 || n > 100000) throw UsageError("--max-iterations must be between 1 and 100000");
+  return static_cast<int>(n);
+}
+
 std::string methodHelp() {
   std::string ids;
   for (const auto& id : MethodRegistry::instance().ids()) ids += (ids.empty() ? "" : "|") + id;
@@ -31,6 +37,7 @@ int runReconstruct(const Args& args) {
                        {"out", "X.npy", "output image(s)", ""},
                        {"certificates", "C.json", "write the certificate report here", ""},
                        {"reference", "REF.npy", "ground truth: adds psnr and ssim to the report", ""},
+                       {"max-iterations", "N", "iteration cap of an iterative method (default: the method's)", ""},
                        calibrationOption()},
                       runtimeOptions()),
                  args);
@@ -49,6 +56,7 @@ int runReconstruct(const Args& args) {
   std::optional<Certifier> certifier;
   if (cl.has("certificates")) certifier.emplace(certifierFrom(cl, env));
   const auto method = MethodRegistry::instance().create(methodId, env);
+  if (cl.has("max-iterations")) method->setMaxIterations(iterationCap(cl));
   ProgressPrinter progress(cl.has("progress"));
   JobContext ctx(method->displayName());
   ReconstructionOutput result;
@@ -61,6 +69,10 @@ int runReconstruct(const Args& args) {
       CertificateInput in{result.images[i], batch[i], env.op.get(), std::nullopt};
       if (!result.iterateResidual.empty()) in.iterateResidual = result.iterateResidual[i];
       CertificateReport r = certifier->certify(method->id(), in);
+      if (!result.iterations.empty()) {
+        r.iterations = result.iterations[i];
+        r.converged = bool(result.converged[i]);
+      }
       if (ref.defined()) {
         const torch::Tensor refI = ref.dim() == 2 ? ref : ref[i];
         r.psnr = psnr(result.images[i], refI);
@@ -86,6 +98,7 @@ int runEvaluate(const Args& args) {
                        {"methods", "LIST", "comma-separated method ids or 'all'", "all"},
                        {"batch", "B", "slices reconstructed together", "8"},
                        {"json", "OUT", "write the results as JSON", ""},
+                       {"max-iterations", "N", "iteration cap of the iterative methods (default: each method's)", ""},
                        {"markdown", "OUT", "write the comparison table as Markdown", ""},
                        calibrationOption()},
                       runtimeOptions()),
@@ -118,6 +131,7 @@ int runEvaluate(const Args& args) {
   nlohmann::json methods = nlohmann::json::object();
   for (const auto& id : ids) {
     const auto method = MethodRegistry::instance().create(id, env);
+    if (cl.has("max-iterations") && method->maxIterations() > 0) method->setMaxIterations(iterationCap(cl));
     JobContext ctx("evaluate " + id);
     ctx.run([&](JobContext& c) { rows.push_back(evaluator.evaluate(*method, *data, int(batch), c)); });
     methods[id] = rows.back().toJson();

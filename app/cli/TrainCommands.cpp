@@ -127,6 +127,9 @@ int runTrain(const Args& args) {
                                    {"max-minutes", "M", "stop this session after M minutes (checkpoint, then write the model)", ""},
                                    {"max-iterations", "N", "iteration cap at inference and validation (default: --train-iterations)", ""},
                                    {"channels", "C", "L2O channels (default 28 for l2o, 16 for scale-l2o)", ""},
+                                   {"prox", "FORM", "L2O learned prox: residual (the papers' R) or shrinkage (soft thresholding after R; starts as TV-Min with TV-Min's step sizes unless given)", "residual"},
+                                   {"r-lipschitz", "L", "L2O: bound the spectral norm of R's convolutions by L and keep K inside L-ADMM's convergence region (0: off)", "0"},
+                                   {"relaxation", "RHO", "L2O: over-relaxation 1 <= RHO < 2 of the L-ADMM solve (1: plain iteration)", "1"},
                                    {"steps-from", "FILE", "Scale_L2O: frozen steps from an optimize-steps result", ""},
                                    {"alpha", "A", "L2O initial/frozen alpha", ""},
                                    {"beta", "B", "L2O initial/frozen beta", ""},
@@ -149,6 +152,12 @@ int runTrain(const Args& args) {
   spec.maxIterations = static_cast<int>(cl.has("max-iterations") ? cl.integer("max-iterations") : cl.integer("train-iterations"));
   if (kind == ModelKind::ImplicitL2O || kind == ModelKind::ScaleL2O) {
     if (cl.has("channels")) spec.channels = static_cast<int>(cl.integer("channels"));
+    spec.prox = parseProxForm(cl.value("prox"));
+    spec.rLipschitz = cl.number("r-lipschitz");
+    if (!(spec.rLipschitz >= 0)) throw UsageError("--r-lipschitz must be >= 0");
+    spec.relaxation = cl.number("relaxation");
+    if (!(spec.relaxation >= 1.0 && spec.relaxation < 2.0)) throw UsageError("--relaxation must be in [1, 2)");
+    if (spec.prox == ConvL2ONetImpl::Prox::Shrinkage) spec.steps = tvMinSteps();
     if (cl.has("steps-from")) spec.steps = stepsFromFile(cl.value("steps-from"));
     if (cl.has("alpha")) spec.steps.alpha = cl.number("alpha");
     if (cl.has("beta")) spec.steps.beta = cl.number("beta");

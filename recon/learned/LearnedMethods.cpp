@@ -24,17 +24,27 @@ ReconstructionOutput LearnedMethod::reconstruct(const torch::Tensor& sinograms, 
   const auto t0 = std::chrono::steady_clock::now();
   torch::NoGradGuard noGrad;
   const torch::Tensor d = sinograms.to(env_.device, torch::kFloat32);
-  const LearnedInference r =
-      stored_.model->infer(d, learnedModelFbp(fbp_, d), stored_.model->spec().maxIterations, &ctx);
+  const LearnedInference r = stored_.model->infer(d, learnedModelFbp(fbp_, d), maxIterations(), &ctx);
   ReconstructionOutput out;
   out.images = r.x.squeeze(1).to(torch::kCPU);
   if (!r.iterateResidual.empty()) {
-    out.iterations.assign(d.size(0), r.iterations);
+    out.iterations = r.sampleIterations;
     out.iterateResidual = r.iterateResidual;
+    for (double res : r.iterateResidual) out.converged.push_back(res <= stored_.model->spec().tolerance);
   }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   ctx.report(1.0, "done");
   return out;
+}
+
+int LearnedMethod::maxIterations() const {
+  if (stored_.model->spec().kind == ModelKind::UNet) return 0;
+  return maxIterations_ > 0 ? maxIterations_ : stored_.model->spec().maxIterations;
+}
+
+void LearnedMethod::setMaxIterations(int n) {
+  if (maxIterations() == 0 || n < 1) return ReconstructionMethod::setMaxIterations(n);
+  maxIterations_ = n;
 }
 
 void registerLearnedMethods(MethodRegistry& registry) {

@@ -22,6 +22,9 @@ class LearnedMethod : public ReconstructionMethod {
   int64_t parameterCount() const override { return stored_.model->trainableParameters(); }
   std::string fingerprint() const override;
   ReconstructionOutput reconstruct(const torch::Tensor& sinograms, JobContext& ctx) const override;
+  // The card's cap unless changed here (the weights' fingerprint stays: the cap is an inference setting).
+  int maxIterations() const override;
+  void setMaxIterations(int n) override;
 
   ModelKind kind() const { return stored_.model->spec().kind; }
   LearnedModel& model() const { return *stored_.model; }
@@ -32,6 +35,7 @@ class LearnedMethod : public ReconstructionMethod {
   StoredModel stored_;
   std::string id_, displayName_;
   FilteredBackProjection fbp_;
+  int maxIterations_ = 0;  // 0: the card's
 };
 
 // Adds unet, ffpn, l2o and scale-l2o to the registry (idempotent).

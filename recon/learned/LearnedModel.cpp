@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "recon/DirectMethods.h"
 #include "recon/Errors.h"
 #include "recon/Job.h"
 #include "recon/LAdmmSolver.h"
@@ -56,6 +57,10 @@ nlohmann::json ModelSpec::toJson() const {
   if (kind == ModelKind::ImplicitL2O || kind == ModelKind::ScaleL2O) {
     j["channels"] = channels;
     j["initial_steps"] = {{"alpha", steps.alpha}, {"beta", steps.beta}, {"lambda", steps.lambda}, {"s", steps.s}};
+    // Written only when set, so the cards (and weight fingerprints) of residual-prox models stay as they were.
+    if (prox == ConvL2ONetImpl::Prox::Shrinkage) j["prox"] = "shrinkage";
+    if (rLipschitz > 0) j["r_lipschitz"] = rLipschitz;
+    if (relaxation != 1.0) j["relaxation"] = relaxation;
   }
   if (kind == ModelKind::FFpn) j["lipschitz_gamma"] = lipschitzGamma;
   return j;
@@ -80,7 +85,11 @@ ModelSpec ModelSpec::fromJson(const nlohmann::json& j, const std::string& source
                  st.at("s").get<double>()};
     }
     if (j.contains("lipschitz_gamma")) s.lipschitzGamma = j.at("lipschitz_gamma").get<double>();
-    if (s.maxIterations < 1 || !(s.tolerance >= 0) || s.channels < 0)
+    if (j.contains("prox")) s.prox = parseProxForm(j.at("prox").get<std::string>());
+    if (j.contains("r_lipschitz")) s.rLipschitz = j.at("r_lipschitz").get<double>();
+    if (j.contains("relaxation")) s.relaxation = j.at("relaxation").get<double>();
+    if (s.maxIterations < 1 || !(s.tolerance >= 0) || s.channels < 0 || !(s.rLipschitz >= 0) ||
+        !(s.relaxation >= 1.0 && s.relaxation < 2.0))
       throw InputError(source, "model architecture has out-of-range values");
     return s;
   } catch (const nlohmann::json::exception& e) {
@@ -88,6 +97,17 @@ ModelSpec ModelSpec::fromJson(const nlohmann::json& j, const std::string& source
   } catch (const UsageError& e) {
     throw InputError(source, e.what());
   }
+}
+
+ConvL2ONetImpl::Prox parseProxForm(const std::string& name) {
+  if (name == "residual") return ConvL2ONetImpl::Prox::Residual;
+  if (name == "shrinkage") return ConvL2ONetImpl::Prox::Shrinkage;
+  throw UsageError("unknown prox form '" + name + "' (expected residual or shrinkage)");
+}
+
+ConvL2ONetImpl::Steps tvMinSteps() {
+  const TvMinParameters tv = TvMinMethod::defaults();
+  return {tv.alpha, tv.beta, tv.lambda, std::log(tv.epsilon)};
 }
 
 nlohmann::json LearnedModel::parameterReport() const { return {{"trainable", trainableParameters()}}; }
@@ -123,22 +143,26 @@ torch::Tensor learnedModelFbp(const FilteredBackProjection& fbp, const torch::Te
 
 L2OModel::L2OModel(const ModelSpec& spec, std::shared_ptr<const RadonOperator> op)
     : LearnedModel(spec), op_(std::move(op)),
-      net_(spec.channels, spec.kind == ModelKind::ImplicitL2O, spec.steps) {}
+      net_(spec.channels, spec.kind == ModelKind::ImplicitL2O, spec.steps, spec.prox, spec.rLipschitz) {
+  // A shrinkage prox starts as TV-Min (ConvL2ONetImpl::initialiseAsTv); loaded weights replace this.
+  if (spec.prox == ConvL2ONetImpl::Prox::Shrinkage) net_->initialiseAsTv();
+  net_->enforceConvergenceRegion();
+}
 
 LearnedInference L2OModel::infer(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations, JobContext* ctx) {
   torch::NoGradGuard noGrad;
   net_->eval();
   LAdmmSolver solver(op_, *net_);
   const LAdmmResult r = solver.solve(d, net_->delta(d), fbp.clamp(0.0, 1.0), net_->steps(),
-                                     {spec_.tolerance, maxIterations}, ctx);
-  return {r.x, r.iterations, r.iterateResidual};
+                                     {spec_.tolerance, maxIterations, spec_.relaxation}, ctx);
+  return {r.x, r.iterations, r.iterateResidual, r.sampleIterations};
 }
 
 torch::Tensor L2OModel::trainingOutput(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations) {
   net_->train();
   LAdmmSolver solver(op_, *net_);
   LAdmmState state = solver.solve(d, net_->delta(d).detach(), fbp.clamp(0.0, 1.0), net_->steps(),
-                                  {spec_.tolerance, maxIterations - 1}, nullptr)
+                                  {spec_.tolerance, maxIterations - 1, spec_.relaxation}, nullptr)
                          .state;
   solver.step(state, d, net_->delta(d), net_->steps());  // the one differentiable step (JFB)
   return state.x;
@@ -181,12 +205,16 @@ class FFpnModel : public LearnedModel {
     net_->eval();
     LearnedInference out;
     torch::Tensor u = fbp.clamp(0.0, 1.0), residual;
+    std::vector<int> first(d.size(0), 0);
     for (int k = 1; k <= maxIterations; ++k) {
       if (ctx) ctx->throwIfCancelled();
       const torch::Tensor next = apply(u, d);
       residual = (next - u).flatten(1).norm(2, 1);
       u = next;
       out.iterations = k;
+      const torch::Tensor r = residual.to(torch::kCPU, torch::kFloat64).contiguous();
+      for (size_t b = 0; b < first.size(); ++b)
+        if (first[b] == 0 && r.data_ptr<double>()[b] <= spec_.tolerance) first[b] = k;
       if (ctx && k % 5 == 0) ctx->report(double(k) / maxIterations, "iteration " + std::to_string(k));
       if (residual.max().item<double>() <= spec_.tolerance) break;
     }
@@ -194,6 +222,7 @@ class FFpnModel : public LearnedModel {
     if (residual.defined()) {
       const torch::Tensor r = residual.to(torch::kCPU, torch::kFloat64).contiguous();
       out.iterateResidual.assign(r.data_ptr<double>(), r.data_ptr<double>() + r.numel());
+      for (int k : first) out.sampleIterations.push_back(k > 0 ? k : out.iterations);
     }
     return out;
   }
@@ -233,7 +262,7 @@ class UNetModel : public LearnedModel {
     torch::NoGradGuard noGrad;
     net_->eval();
     if (ctx) ctx->throwIfCancelled();
-    return {net_->forward(fbp), 0, {}};
+    return {net_->forward(fbp), 0, {}, {}};
   }
   torch::Tensor trainingOutput(const torch::Tensor&, const torch::Tensor& fbp, int) override {
     net_->train();

@@ -21,6 +21,9 @@ ModelKind parseModelKind(const std::string& id);  // UsageError for unknown ids
 std::string modelId(ModelKind kind);              // l2o, scale-l2o, ffpn, unet
 std::string modelDisplayName(ModelKind kind);     // Implicit L2O, Scale_L2O, F-FPN, U-Net
 const std::vector<ModelKind>& allModelKinds();
+ConvL2ONetImpl::Prox parseProxForm(const std::string& name);  // residual, shrinkage; UsageError otherwise
+// TV-Min's step sizes (TvMinParameters) as L2O steps, δ = ε‖d‖: the start of a shrinkage-prox model.
+ConvL2ONetImpl::Steps tvMinSteps();
 
 // Architecture and fixed settings: written to the model card, enough to rebuild the module before
 // loading its weights.
@@ -31,6 +34,9 @@ struct ModelSpec {
   int maxIterations = 200;                // fixed-point models at inference
   double tolerance = 1e-3;                // stop when max_b ‖x^{k+1} − x^k‖₂ ≤ tolerance
   double lipschitzGamma = 0.99;           // F-FPN
+  ConvL2ONetImpl::Prox prox = ConvL2ONetImpl::Prox::Residual;  // L2O: the learned prox's form
+  double rLipschitz = 0;                  // L2O: spectral bound of N's convolutions (0: none)
+  double relaxation = 1.0;                // L2O: over-relaxation ρ of the L-ADMM solve (LAdmmOptions)
 
   static ModelSpec defaults(ModelKind kind);
   nlohmann::json toJson() const;
@@ -43,6 +49,7 @@ struct LearnedInference {
   torch::Tensor x;                      // (B, 1, H, W)
   int iterations = 0;                   // 0 for direct networks
   std::vector<double> iterateResidual;  // per sample; empty for direct networks
+  std::vector<int> sampleIterations;    // per sample: first iteration within tolerance, else the cap
 };
 
 class LearnedModel {
@@ -59,6 +66,7 @@ class LearnedModel {
   // Fixed-point models: maxIterations − 1 iterations without gradients, then the differentiable one, so
   // the loss sees exactly the iterate that infer() returns with the same cap.
   virtual torch::Tensor trainingOutput(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations) = 0;
+
   // Trainable step sizes (Implicit L2O), optimised with their own learning rate; none by default.
   virtual std::vector<torch::Tensor> stepSizeParameters() { return {}; }
   // Projections after each optimiser step (step-size clamps); nothing by default.
@@ -91,7 +99,7 @@ class L2OModel : public LearnedModel {
   torch::nn::Module& module() override { return *net_; }
   LearnedInference infer(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations, JobContext* ctx) override;
   torch::Tensor trainingOutput(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations) override;
-  void afterOptimizerStep() override { net_->clampSteps(); }
+  void afterOptimizerStep() override { net_->enforceConvergenceRegion(); }
   void initialiseFrom(const LearnedModel& trained) override;
   std::vector<torch::Tensor> stepSizeParameters() override { return net_->stepParameters(); }
   nlohmann::json parameterReport() const override;

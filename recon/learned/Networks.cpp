@@ -13,13 +13,13 @@ torch::Tensor uniformInit(std::vector<int64_t> shape, int64_t fanIn) {
   return torch::empty(shape).uniform_(-bound, bound);
 }
 
-constexpr double kMinStep = 1e-4, kMaxStep = 100;
+constexpr double kMinStep = 1e-6, kMaxStep = 1e4;
 constexpr double kRInitScale = 0.1;
 
 }  // namespace
 
-ConvL2ONetImpl::ConvL2ONetImpl(int channels, bool trainSteps, Steps initial)
-    : channels_(channels), trainSteps_(trainSteps) {
+ConvL2ONetImpl::ConvL2ONetImpl(int channels, bool trainSteps, Steps initial, Prox prox, double rLipschitz)
+    : channels_(channels), trainSteps_(trainSteps), prox_(prox), rLipschitz_(rLipschitz) {
   TORCH_CHECK(channels >= 1, "ConvL2ONet: channels must be >= 1");
   const int64_t c = channels;
   kWeight_ = register_parameter("K", uniformInit({c, 1, 3, 3}, 9));
@@ -40,6 +40,13 @@ ConvL2ONetImpl::ConvL2ONetImpl(int channels, bool trainSteps, Steps initial)
   logLambda_ = scalar("log_lambda", std::log(initial.lambda));
   s_ = scalar("s", initial.s);
   clampSteps();
+  if (rLipschitz > 0) {
+    kVector_ = register_buffer("K_u", torch::randn({1, 1, 128, 128}));
+    for (size_t i = 0; i < rWeight_.size(); ++i)
+      rVectors_.push_back(register_buffer("R" + std::to_string(i) + "_u", torch::randn({1, c, 64, 64})));
+    normIterations_ = 50;
+    enforceConvergenceRegion();
+  }
 }
 
 torch::Tensor ConvL2ONetImpl::applyK(const torch::Tensor& x) const {
@@ -59,7 +66,11 @@ torch::Tensor ConvL2ONetImpl::applyR(const torch::Tensor& p) const {
   return q;
 }
 
-torch::Tensor ConvL2ONetImpl::prox(const torch::Tensor& p, const torch::Tensor&) const { return applyR(p); }
+torch::Tensor ConvL2ONetImpl::prox(const torch::Tensor& p, const torch::Tensor& lambda) const {
+  if (prox_ == Prox::Residual) return applyR(p);
+  const torch::Tensor q = applyR(p);
+  return q - q.clamp(-lambda, lambda);  // soft thresholding S_λ(q) = sign(q)·max(|q| − λ, 0)
+}
 
 LAdmmSteps ConvL2ONetImpl::steps() const { return {logAlpha_.exp(), logBeta_.exp(), logLambda_.exp()}; }
 
@@ -74,6 +85,79 @@ void ConvL2ONetImpl::clampSteps() {
   torch::NoGradGuard noGrad;
   for (torch::Tensor* t : {&logAlpha_, &logBeta_, &logLambda_}) t->clamp_(std::log(kMinStep), std::log(kMaxStep));
   s_.clamp_(-20.0, 0.0);
+}
+
+namespace {
+
+// One power-iteration step for the operator norm of v ↦ op(v) with adjoint opT; returns the estimate
+// and keeps the normalised vector in `v`.
+template <typename Op, typename OpT>
+double powerStep(torch::Tensor& v, Op op, OpT opT, int iterations) {
+  double norm = 0;
+  for (int i = 0; i < iterations; ++i) {
+    const torch::Tensor w = opT(op(v / v.norm()));
+    const double n = w.norm().item<double>();
+    if (!(n > 0)) return 0;
+    norm = std::sqrt(n);
+    v.copy_(w);  // in place: v may be a registered buffer
+  }
+  return norm;
+}
+
+}  // namespace
+
+double ConvL2ONetImpl::kNorm(int64_t size, int iterations) const {
+  torch::NoGradGuard noGrad;
+  torch::Tensor v = torch::randn({1, 1, size, size}, kWeight_.options());
+  return powerStep(v, [&](const torch::Tensor& t) { return applyK(t); },
+                   [&](const torch::Tensor& t) { return applyKt(t); }, iterations);
+}
+
+void ConvL2ONetImpl::enforceConvergenceRegion() {
+  clampSteps();
+  if (!(rLipschitz_ > 0)) return;
+  torch::NoGradGuard noGrad;
+  // λα ≤ 1 (only Implicit L2O's steps move).
+  const double logSum = logAlpha_.item<double>() + logLambda_.item<double>();
+  if (logSum > 0) logLambda_.sub_(logSum);
+  // N's convolutions: spectral norm ≤ rLipschitz (on 64² images; the norm of a 5×5 convolution hardly
+  // depends on the size beyond a few kernel widths).
+  const auto options = F::Conv2dFuncOptions().padding(2);
+  const auto optionsT = F::ConvTranspose2dFuncOptions().padding(2);
+  for (size_t i = 0; i < rWeight_.size(); ++i) {
+    const double norm = powerStep(
+        rVectors_[i], [&](const torch::Tensor& t) { return F::conv2d(t, rWeight_[i], options); },
+        [&](const torch::Tensor& t) { return F::conv_transpose2d(t, rWeight_[i], optionsT); }, normIterations_);
+    if (norm > rLipschitz_) rWeight_[i].mul_(rLipschitz_ / norm);
+  }
+  // αβ(‖K‖² + ‖A‖²) ≤ 0.98 with ‖A‖ = 1.
+  const double alphaBeta = std::exp(logAlpha_.item<double>() + logBeta_.item<double>());
+  const double bound2 = 0.98 / alphaBeta - 1.0;
+  const double kn = powerStep(kVector_, [&](const torch::Tensor& t) { return applyK(t); },
+                              [&](const torch::Tensor& t) { return applyKt(t); }, normIterations_);
+  if (bound2 <= 0) {
+    kWeight_.zero_();
+  } else if (kn * kn > bound2) {
+    kWeight_.mul_(std::sqrt(bound2) / kn);
+  }
+  normIterations_ = 3;  // the weights move little between optimiser steps: the vectors stay warm
+}
+
+void ConvL2ONetImpl::initialiseAsTv() {
+  torch::NoGradGuard noGrad;
+  TORCH_CHECK(channels_ >= 2, "ConvL2ONet::initialiseAsTv needs at least 2 channels");
+  kWeight_.mul_(0.1);
+  kWeight_.narrow(0, 0, 2).zero_();
+  // conv2d is a cross-correlation: (Kx)₀[i, j] = x[i, j+1] − x[i, j], (Kx)₁[i, j] = x[i+1, j] − x[i, j].
+  kWeight_[0][0][1][1] = -1.0;
+  kWeight_[0][0][1][2] = 1.0;
+  kWeight_[1][0][1][1] = -1.0;
+  kWeight_[1][0][2][1] = 1.0;
+  for (size_t i = 0; i < rWeight_.size(); ++i) {
+    rWeight_[i].mul_(0.1);  // 0.1 × the near-identity start: 1 % of the default scale
+    rBias_[i].zero_();
+  }
+  normIterations_ = 50;
 }
 
 std::vector<torch::Tensor> ConvL2ONetImpl::stepParameters() const {
@@ -100,7 +184,7 @@ void ConvL2ONetImpl::embed(const ConvL2ONetImpl& trained) {
 
 torch::Tensor ConvL2ONetImpl::regularizationResidual(const torch::Tensor& x) const {
   const torch::Tensor kx = applyK(x);
-  return (kx - applyR(kx)).flatten(1).norm(2, 1);
+  return (kx - prox(kx, logLambda_.exp())).flatten(1).norm(2, 1);
 }
 
 int64_t ConvL2ONetImpl::uniqueParameterCount() const {

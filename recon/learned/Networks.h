@@ -2,7 +2,8 @@
 // The learned networks of science.md §3 as LibTorch modules. Device-generic: every tensor follows the
 // module (`to(device)`), nothing assumes the CPU.
 //   ConvL2ONet     K (3×3 conv 1→C, no bias), Kᵀ (its exact adjoint, sharing the weight), learned prox R
-//                  (3 residual 5×5 conv layers, LeakyReLU 0.1) and the L-ADMM step sizes α, β, λ, s.
+//                  (3 residual 5×5 conv layers N, LeakyReLU 0.1; optionally followed by soft thresholding
+//                  at λ) and the L-ADMM step sizes α, β, λ, s.
 //   FixedPointNet  F-FPN's N_Θ: 4 residual blocks of two 3×3 convolutions (1→42→…→42→1), 96,307 parameters.
 //   UNet           the FBP post-processing U-Net, 533,593 parameters.
 #include <torch/torch.h>
@@ -17,7 +18,16 @@ class ConvL2ONetImpl : public torch::nn::Module, public LAdmmProblem {
   struct Steps {
     double alpha = 0.1, beta = 0.1, lambda = 0.1, s = -5;  // δ = e^s·‖d‖
   };
-  ConvL2ONetImpl(int channels, bool trainSteps, Steps initial);
+  // The form of the learned prox.
+  //   Residual   R = N, the papers' three residual layers (λ absorbed into the weights).
+  //   Shrinkage  R = S_λ ∘ N, soft thresholding at λ after N (ours, no parameters): with N = identity and
+  //              K = finite differences the model *is* TV-Min's L-ADMM (initialiseAsTv), so training
+  //              starts from a convergent iteration at TV-Min's quality instead of from nothing, and the
+  //              threshold keeps p sparse as a prox of a learned ℓ₁ prior does.
+  enum class Prox { Residual, Shrinkage };
+  // rLipschitz > 0 bounds the spectral norm of each of N's convolutions (so N is (1 + rLipschitz)³-Lipschitz)
+  // and, with it, ‖K‖ so that αβ(‖K‖² + ‖A‖²) ≤ 0.98 (L-ADMM's convergence region); 0 leaves both free.
+  ConvL2ONetImpl(int channels, bool trainSteps, Steps initial, Prox prox = Prox::Residual, double rLipschitz = 0);
 
   torch::Tensor applyK(const torch::Tensor& x) const override;
   torch::Tensor applyKt(const torch::Tensor& p) const override;
@@ -25,11 +35,21 @@ class ConvL2ONetImpl : public torch::nn::Module, public LAdmmProblem {
   torch::Tensor prox(const torch::Tensor& p, const torch::Tensor& lambda) const override;
   torch::Tensor applyR(const torch::Tensor& p) const;
 
-  // α, β, λ = exp(log value), kept inside [1e-4, 100] by clamping the logs after each optimiser step.
+  // α, β, λ = exp(log value), kept inside [1e-6, 1e4] by clamping the logs after each optimiser step.
   LAdmmSteps steps() const;
   Steps stepValues() const;
   torch::Tensor delta(const torch::Tensor& d) const;  // (B): e^s·‖d_b‖
   void clampSteps();
+  // After each optimiser step: clampSteps(), and with rLipschitz > 0 also λα ≤ 1, N's convolutions
+  // rescaled to spectral norm ≤ rLipschitz and K to αβ(‖K‖² + 1) ≤ 0.98 (norms by power iteration with
+  // persistent vectors, so a few iterations per step suffice).
+  void enforceConvergenceRegion();
+  // K = [forward difference along x; along y; the other channels at a tenth of their initial values],
+  // N's residual branches at 1 % of their initial scale with zero bias: for the Shrinkage prox and
+  // TV-Min's step sizes this is TV-Min (up to K's zero-padded boundary and the small extra channels).
+  void initialiseAsTv();
+  // The spectral norm of K (‖K‖₂ as an operator on images of `size`²), by power iteration.
+  double kNorm(int64_t size = 128, int iterations = 50) const;
   // The step-size parameters when they train (Implicit L2O), else empty.
   std::vector<torch::Tensor> stepParameters() const;
 
@@ -43,6 +63,7 @@ class ConvL2ONetImpl : public torch::nn::Module, public LAdmmProblem {
 
   int channels() const { return channels_; }
   bool trainsSteps() const { return trainSteps_; }
+  Prox proxForm() const { return prox_; }
   // Trainable parameters with Kᵀ sharing K's weight: 75C² + 12C (+ 4 when the steps train).
   int64_t uniqueParameterCount() const;
   // The papers' convention, which counts Kᵀ's weight as a separate tensor: 75C² + 21C (+ 4).
@@ -51,9 +72,16 @@ class ConvL2ONetImpl : public torch::nn::Module, public LAdmmProblem {
  private:
   int channels_;
   bool trainSteps_;
+  Prox prox_;
+  double rLipschitz_;
   torch::Tensor kWeight_;                       // (C, 1, 3, 3)
   std::vector<torch::Tensor> rWeight_, rBias_;  // 3 × (C, C, 5, 5) and (C)
   torch::Tensor logAlpha_, logBeta_, logLambda_, s_;
+  // Power-iteration vectors of K and of N's convolutions (buffers, as in PyTorch's spectral_norm, so a
+  // resumed run continues with the same estimates); registered only when rLipschitz > 0.
+  torch::Tensor kVector_;
+  std::vector<torch::Tensor> rVectors_;
+  int normIterations_ = 3;  // power iterations at the next enforceConvergenceRegion()
 };
 TORCH_MODULE(ConvL2ONet);
 

@@ -58,6 +58,16 @@ for key in '"method"' '"certificates"' '"property"' '"value"' '"cdf"' '"label"' 
 done
 expect 0 "TV-Min" "$CLI" reconstruct --method tv --sinogram "$T/sim/sinogram_0001.npy" --out "$T/tv.npy" --certificates "$T/tv.json"
 check "TV-Min report has the convergence certificate" grep -q '"iterate_residual"' "$T/tv.json"
+check "TV-Min report has its iteration count" grep -q '"iterations"' "$T/tv.json"
+check "TV-Min report says whether it converged" grep -q '"converged"' "$T/tv.json"
+check "FBP report has no iteration count" bash -c "! grep -q '\"iterations\"' '$T/fbp.json'"
+expect 0 "TV-Min" "$CLI" reconstruct --method tv --sinogram "$T/sim/sinogram_0001.npy" --out "$T/tv3.npy" \
+  --certificates "$T/tv3.json" --max-iterations 3
+check "--max-iterations caps the iterations" grep -q '"iterations": 3' "$T/tv3.json"
+check "three iterations do not converge" grep -q '"converged": false' "$T/tv3.json"
+expect 2 "FBP is not iterative" "$CLI" reconstruct --method fbp --sinogram "$T/sim/sinogram_0000.npy" --out "$T/m.npy" --max-iterations 5
+expect 2 "--max-iterations must be between 1 and 100000" "$CLI" reconstruct --method tv --sinogram "$T/sim/sinogram_0000.npy" \
+  --out "$T/m.npy" --max-iterations 0
 expect 2 "unknown method 'magic'" "$CLI" reconstruct --method magic --sinogram "$T/sim/sinogram_0000.npy" --out "$T/m.npy"
 
 # Bad input: each names the file and the problem, exit 3, nothing written

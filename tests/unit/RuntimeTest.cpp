@@ -1,5 +1,9 @@
 #include <ATen/Parallel.h>
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
 #include <torch/torch.h>
 
 #include <fstream>
@@ -22,9 +26,26 @@ TEST(Runtime, OptimisedBlasIsTheOneInUse) {
       << "LibTorch is not using OpenBLAS; run installer/install-deps.sh. Mapped BLAS:\n" << blas;
 }
 
-TEST(Runtime, UsesAllCoresByDefault) {
+TEST(Runtime, UsesTheIdleCoresByDefault) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   configureRuntime(0);
-  EXPECT_EQ(at::get_num_threads(), static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  EXPECT_GE(at::get_num_threads(), 1);
+  EXPECT_LE(at::get_num_threads(), cores);
+  // A thread that keeps a core busy: the default must leave that core alone.
+  std::atomic<bool> stop{false};
+  std::thread spinner([&] {
+    while (!stop.load(std::memory_order_relaxed)) {
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const int idle = idleCoreCount();
+  stop = true;
+  spinner.join();
+  EXPECT_GE(idle, 1);
+  if (cores >= 2) {
+    EXPECT_LE(idle, cores - 1);
+  }
+  configureRuntime(0);  // as test_main set it
 }
 
 TEST(Runtime, CudaIsRefusedClearlyWhenAbsent) {
