@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
 #include <cstdio>
 
 #include "recon/Job.h"
@@ -11,7 +12,8 @@ namespace trustct {
 
 nlohmann::json MethodSummary::toJson() const {
   nlohmann::json j = {{"method", method}, {"name", displayName}, {"count", count},     {"psnr", psnr},
-                      {"ssim", ssim},     {"fail_percent", failPercent},             {"params", params},
+                      {"ssim", ssim},     {"psnr_std", psnrStd}, {"ssim_std", ssimStd},
+                      {"fail_percent", failPercent},             {"params", params},
                       {"ms_per_slice", msPerSlice}};
   if (convergedPercent) {
     j["converged_percent"] = *convergedPercent;
@@ -34,7 +36,7 @@ MethodSummary Evaluator::evaluate(const ReconstructionMethod& method, const Data
     if (certifier_.calibration().find(p->name())) s.failPercent[p->name()] = 0;
   std::map<std::string, int64_t> applicable;
   int64_t withTruth = 0, iterative = 0, converged = 0;
-  double seconds = 0, iterations = 0;
+  double seconds = 0, iterations = 0, psnrSquares = 0, ssimSquares = 0;
   for (int64_t first = 0; first < data.size(); first += batchSize) {
     ctx.throwIfCancelled();
     const int64_t n = std::min<int64_t>(batchSize, data.size() - first);
@@ -64,6 +66,8 @@ MethodSummary Evaluator::evaluate(const ReconstructionMethod& method, const Data
         r.ssim = ssim(out.images[i], samples[i].image);
         s.psnr += *r.psnr;
         s.ssim += *r.ssim;
+        psnrSquares += *r.psnr * *r.psnr;
+        ssimSquares += *r.ssim * *r.ssim;
         ++withTruth;
       }
       for (const auto& c : r.certificates) {
@@ -88,6 +92,8 @@ MethodSummary Evaluator::evaluate(const ReconstructionMethod& method, const Data
   if (withTruth) {
     s.psnr /= double(withTruth);
     s.ssim /= double(withTruth);
+    s.psnrStd = std::sqrt(std::max(0.0, psnrSquares / double(withTruth) - s.psnr * s.psnr));
+    s.ssimStd = std::sqrt(std::max(0.0, ssimSquares / double(withTruth) - s.ssim * s.ssim));
   }
   s.msPerSlice = s.count ? 1000.0 * seconds / double(s.count) : 0;
   if (iterative) {

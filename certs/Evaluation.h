@@ -23,6 +23,7 @@ struct MethodSummary {
   int64_t params = 0;
   int64_t count = 0;
   double psnr = 0, ssim = 0;                  // means over samples with a ground truth
+  double psnrStd = 0, ssimStd = 0;            // their (population) standard deviations
   std::map<std::string, double> failPercent;  // per property
   double msPerSlice = 0;
   // Iterative methods: share of samples that reached the method's tolerance, mean and largest iteration count.

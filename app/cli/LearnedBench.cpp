@@ -99,6 +99,42 @@ nlohmann::json benchLearned(const ReconstructionEnvironment& env, int reps, int 
   std::printf("Implicit L2O / Scale_L2O training-epoch time ratio: %.2fx (paper: 4x on a P100)\n", ratio);
   out["epoch_time_ratio_implicit_over_scale"] = ratio;
 
+  // Where a Scale_L2O L-ADMM iteration's time goes: the whole step against its three 5×5 16→16 R
+  // convolutions alone (NCHW and channels-last), same batch, same process.
+  {
+    torch::NoGradGuard noGrad;
+    torch::manual_seed(0);
+    ModelSpec spec = ModelSpec::defaults(ModelKind::ScaleL2O);
+    spec.prox = ConvL2ONetImpl::Prox::Shrinkage;
+    const auto model = makeLearnedModel(spec, env.op);
+    model->to(env.device);
+    const ConvL2ONet net = dynamic_cast<L2OModel&>(*model).net();
+    LAdmmSolver solver(env.op, *net);
+    const torch::Tensor delta = net->delta(d);
+    LAdmmState state = solver.initialState(fbp.clamp(0.0, 1.0), d, delta);
+    const double iterationMs = medianOf(reps, [&] { solver.step(state, d, delta, net->steps()); });
+    const auto params = net->named_parameters();
+    auto convs = [&](torch::MemoryFormat format) {
+      const torch::Tensor q0 = torch::randn_like(state.p).contiguous(format);
+      std::vector<torch::Tensor> w;
+      for (int i = 0; i < 3; ++i) w.push_back(params["R" + std::to_string(i) + "_weight"].contiguous(format));
+      return medianOf(reps, [&] {
+        torch::Tensor q = q0;
+        for (int i = 0; i < 3; ++i)
+          q = torch::nn::functional::conv2d(
+              q, w[i], torch::nn::functional::Conv2dFuncOptions().bias(params["R" + std::to_string(i) + "_bias"]).padding(2));
+      });
+    };
+    const double convMs = convs(torch::MemoryFormat::Contiguous), convLastMs = convs(torch::MemoryFormat::ChannelsLast);
+    std::printf("Scale_L2O L-ADMM iteration, batch %d: %.1f ms; its three R convolutions alone: %.1f ms (channels-last "
+                "%.1f ms); iteration / convolutions %.2fx (goal <= 1.4x)\n",
+                batch, iterationMs, convMs, convLastMs, iterationMs / std::min(convMs, convLastMs));
+    out["scale_l2o_iteration"] = {{"iteration_ms", iterationMs},
+                                  {"r_convolutions_ms", convMs},
+                                  {"r_convolutions_channels_last_ms", convLastMs},
+                                  {"ratio", iterationMs / std::min(convMs, convLastMs)}};
+  }
+
   // JFB: memory must not grow with the iteration cap (only the last step keeps a graph).
   {
     torch::manual_seed(0);

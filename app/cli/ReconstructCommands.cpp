@@ -98,6 +98,7 @@ int runEvaluate(const Args& args) {
                        {"methods", "LIST", "comma-separated method ids or 'all'", "all"},
                        {"batch", "B", "slices reconstructed together", "8"},
                        {"json", "OUT", "write the results as JSON", ""},
+                       {"per-image", "OUT", "write every image's report (name, psnr, ssim, iterations, converged, certificates) as JSON", ""},
                        {"max-iterations", "N", "iteration cap of the iterative methods (default: each method's)", ""},
                        {"markdown", "OUT", "write the comparison table as Markdown", ""},
                        calibrationOption()},
@@ -105,7 +106,6 @@ int runEvaluate(const Args& args) {
                  args);
   if (cl.helpRequested()) return std::printf("%s", cl.helpText().c_str()), 0;
   if (cl.has("data") == cl.has("phantom")) throw UsageError("give exactly one of --data DIR or --phantom KIND");
-  const std::string jsonOut = cl.required("json");
   const long long batch = cl.integer("batch");
   if (batch < 1 || batch > 256) throw UsageError("--batch must be between 1 and 256");
   const ReconstructionEnvironment env = environmentFrom(cl);
@@ -128,13 +128,21 @@ int runEvaluate(const Args& args) {
   Evaluator evaluator(env, certifier);
   ProgressPrinter progress(cl.has("progress"));
   std::vector<MethodSummary> rows;
-  nlohmann::json methods = nlohmann::json::object();
+  nlohmann::json methods = nlohmann::json::object(), perImage = nlohmann::json::array();
   for (const auto& id : ids) {
     const auto method = MethodRegistry::instance().create(id, env);
     if (cl.has("max-iterations") && method->maxIterations() > 0) method->setMaxIterations(iterationCap(cl));
     JobContext ctx("evaluate " + id);
-    ctx.run([&](JobContext& c) { rows.push_back(evaluator.evaluate(*method, *data, int(batch), c)); });
+    std::vector<SampleResult> samples;
+    ctx.run([&](JobContext& c) {
+      rows.push_back(evaluator.evaluate(*method, *data, int(batch), c, cl.has("per-image") ? &samples : nullptr));
+    });
     methods[id] = rows.back().toJson();
+    for (const auto& sample : samples) {
+      nlohmann::json r = sample.report.toJson();
+      r["name"] = sample.name;
+      perImage.push_back(std::move(r));
+    }
   }
   std::vector<std::string> props;
   for (const auto& p : certifier.suite().properties())
@@ -143,7 +151,8 @@ int runEvaluate(const Args& args) {
                                  {"geometry", env.geometry().toJson()},
                                  {"calibration", {{"model", certifier.calibration().modelId}}},
                                  {"methods", methods}};
-  writeJsonFile(jsonOut, result.dump(2));
+  if (cl.has("json")) writeJsonFile(cl.value("json"), result.dump(2));
+  if (cl.has("per-image")) writeJsonFile(cl.value("per-image"), perImage.dump(1));
   const std::string table = markdownTable(rows, props);
   if (cl.has("markdown")) writeJsonFile(cl.value("markdown"), table);
   std::printf("%s", table.c_str());

@@ -129,6 +129,7 @@ int runTrain(const Args& args) {
                                    {"channels", "C", "L2O channels (default 28 for l2o, 16 for scale-l2o)", ""},
                                    {"prox", "FORM", "L2O learned prox: residual (the papers' R) or shrinkage (soft thresholding after R; starts as TV-Min with TV-Min's step sizes unless given)", "residual"},
                                    {"r-lipschitz", "L", "L2O: bound the spectral norm of R's convolutions by L and keep K inside L-ADMM's convergence region (0: off)", "0"},
+                                   {"box-output", "", "U-Net: project the output onto [0, 1] (the box constraint holds by construction)", ""},
                                    {"relaxation", "RHO", "L2O: over-relaxation 1 <= RHO < 2 of the L-ADMM solve (1: plain iteration)", "1"},
                                    {"steps-from", "FILE", "Scale_L2O: frozen steps from an optimize-steps result", ""},
                                    {"alpha", "A", "L2O initial/frozen alpha", ""},
@@ -165,6 +166,10 @@ int runTrain(const Args& args) {
     if (cl.has("s")) spec.steps.s = cl.number("s");
     if (!(spec.steps.alpha > 0 && spec.steps.beta > 0 && spec.steps.lambda > 0))
       throw UsageError("alpha, beta and lambda must be > 0");
+  }
+  if (cl.has("box-output")) {
+    if (kind != ModelKind::UNet) throw UsageError("--box-output applies to unet only (the L2O models project x already)");
+    spec.boxOutput = true;
   }
   TrainingOptions options = trainingOptionsFrom(cl);
   options.epochs = static_cast<int>(cl.integer("epochs"));

@@ -63,6 +63,7 @@ nlohmann::json ModelSpec::toJson() const {
     if (relaxation != 1.0) j["relaxation"] = relaxation;
   }
   if (kind == ModelKind::FFpn) j["lipschitz_gamma"] = lipschitzGamma;
+  if (kind == ModelKind::UNet && boxOutput) j["box_output"] = true;  // only when set: older cards stay as they are
   return j;
 }
 
@@ -88,6 +89,7 @@ ModelSpec ModelSpec::fromJson(const nlohmann::json& j, const std::string& source
     if (j.contains("prox")) s.prox = parseProxForm(j.at("prox").get<std::string>());
     if (j.contains("r_lipschitz")) s.rLipschitz = j.at("r_lipschitz").get<double>();
     if (j.contains("relaxation")) s.relaxation = j.at("relaxation").get<double>();
+    if (j.contains("box_output")) s.boxOutput = j.at("box_output").get<bool>();
     if (s.maxIterations < 1 || !(s.tolerance >= 0) || s.channels < 0 || !(s.rLipschitz >= 0) ||
         !(s.relaxation >= 1.0 && s.relaxation < 2.0))
       throw InputError(source, "model architecture has out-of-range values");
@@ -113,7 +115,13 @@ ConvL2ONetImpl::Steps tvMinSteps() {
 nlohmann::json LearnedModel::parameterReport() const { return {{"trainable", trainableParameters()}}; }
 
 void LearnedModel::initialiseFrom(const LearnedModel& trained) {
-  if (trained.spec().trainedJson() != spec_.trainedJson())
+  // The weights carry over whatever the output projection (U-Net's box_output is not part of them).
+  auto weightsLayout = [](const ModelSpec& s) {
+    nlohmann::json j = s.trainedJson();
+    j.erase("box_output");
+    return j;
+  };
+  if (weightsLayout(trained.spec()) != weightsLayout(spec_))
     throw UsageError("cannot initialise " + modelDisplayName(spec_.kind) + " from a " +
                      modelDisplayName(trained.spec().kind) + " with another architecture: " + trained.spec().toJson().dump());
   torch::NoGradGuard noGrad;
@@ -262,14 +270,21 @@ class UNetModel : public LearnedModel {
     torch::NoGradGuard noGrad;
     net_->eval();
     if (ctx) ctx->throwIfCancelled();
-    return {net_->forward(fbp), 0, {}, {}};
+    return {output(fbp), 0, {}, {}};
   }
   torch::Tensor trainingOutput(const torch::Tensor&, const torch::Tensor& fbp, int) override {
     net_->train();
-    return net_->forward(fbp);
+    return output(fbp);
   }
 
  private:
+  // With boxOutput the image is projected onto [0, 1] (training included, so the loss sees what inference
+  // returns), as the L2O models' last x-update does.
+  torch::Tensor output(const torch::Tensor& fbp) {
+    const torch::Tensor x = net_->forward(fbp);
+    return spec_.boxOutput ? x.clamp(0.0, 1.0) : x;
+  }
+
   UNet net_;
 };
 

@@ -116,6 +116,13 @@ for key in '"psnr"' '"ssim"' '"fail_percent"' '"params"' '"ms_per_slice"' '"fbp"
   check "evaluate JSON has $key" grep -q "$key" "$T/e.json"
 done
 check "evaluate Markdown has the TV-Min row" grep -q "| TV-Min |" "$T/e.md"
+for key in '"psnr_std"' '"converged_percent"' '"mean_iterations"'; do
+  check "evaluate JSON has $key" grep -q "$key" "$T/e.json"
+done
+expect 0 "| TV-Min |" "$CLI" evaluate --data "$T/sim" --methods tv --per-image "$T/per.json"
+for key in '"name"' '"psnr"' '"iterations"' '"converged"' '"certificates"'; do
+  check "per-image JSON has $key" grep -q "$key" "$T/per.json"
+done
 expect 3 "no sinogram_NNNN.npy files found" "$CLI" evaluate --data "$T" --methods fbp --json "$T/e2.json"
 
 # train --data: the source is checked before any work; a DICOM series trains (tiny U-Net run)
