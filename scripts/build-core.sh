@@ -17,7 +17,11 @@ fi
 echo "build-core: LibTorch from ${prefix:-the system (libtorch-dev)}"
 args=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DTRUSTCT_CORE_ONLY=ON)
 if [ -n "$prefix" ]; then args+=("-DCMAKE_PREFIX_PATH=$prefix"); fi
-cmake -S "$SRC" -B "$BUILD" "${args[@]}" "$@"
+if ! cmake -S "$SRC" -B "$BUILD" "${args[@]}" "$@"; then
+  # LibTorch's own CMake package looks for CUDA when the PyTorch is a CUDA build.
+  if [ -n "$prefix" ]; then echo "build-core: a CUDA PyTorch also needs the CUDA toolkit (nvcc on PATH, or CUDAToolkit_ROOT)" >&2; fi
+  exit 1
+fi
 start=$(date +%s)
 cmake --build "$BUILD" --target trustct-cli
 echo "build-core: trustct-cli built in $(($(date +%s) - start)) s"
