@@ -279,25 +279,6 @@ bool isDicomDirectory(const std::string& bytes) {
 
 }  // namespace
 
-std::array<double, 3> CtSlice::normal() const {
-  const double* r = orientation.data();
-  const double* c = orientation.data() + 3;
-  return {r[1] * c[2] - r[2] * c[1], r[2] * c[0] - r[0] * c[2], r[0] * c[1] - r[1] * c[0]};
-}
-
-std::string CtSlice::describe() const {
-  return frameNumber > 0 ? source + " (frame " + std::to_string(frameNumber) + ")" : source;
-}
-
-const CtSlice& CtSeries::slice(int index) const {
-  if (slices.empty()) throw InputError(source, "holds no CT slices");
-  if (index < 0) return slices[slices.size() / 2];
-  if (index >= static_cast<int>(slices.size()))
-    throw InputError(source, "slice " + std::to_string(index) + " requested, but the series has " +
-                                 std::to_string(slices.size()) + " (0.." + std::to_string(slices.size() - 1) + ")");
-  return slices[index];
-}
-
 std::vector<CtSlice> parseDicomCt(const std::string& bytes, const std::string& source) {
   if (bytes.empty()) throw InputError(source, "file is empty (0 bytes)");
   setUpDcmtk();
@@ -321,13 +302,6 @@ std::vector<CtSlice> parseDicomCt(const std::string& bytes, const std::string& s
   DcmDataset* ds = file.getDataset();
   if (!ds || ds->card() == 0) throw InputError(source, "not a DICOM file (no data elements)");
   return slicesOf(*ds, bytes.size(), source);
-}
-
-bool looksLikeDicom(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  char head[132] = {};
-  if (!in.read(head, sizeof head)) return false;
-  return std::memcmp(head + 128, "DICM", 4) == 0;
 }
 
 CtSeries readDicomCt(const std::string& path) {

@@ -12,6 +12,13 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A format or command this build leaves out (TRUSTCT_CORE_ONLY, or a TRUSTCT_WITH_* option off); the
+// message says what is missing. Made by notBuiltError() (Runtime.h), which knows how the build was configured.
+class NotBuiltError : public UsageError {
+ public:
+  using UsageError::UsageError;
+};
+
 // Data that cannot be used: names the file (or source) and what is wrong with it.
 class InputError : public std::runtime_error {
  public:

@@ -10,7 +10,7 @@
 #include <optional>
 #include <string>
 
-#include "recon/DicomCt.h"
+#include "recon/CtSlice.h"
 #include "recon/Noise.h"
 #include "recon/RadonOperator.h"
 

@@ -6,7 +6,11 @@
 #include <filesystem>
 
 #include "recon/Errors.h"
+#include "recon/Runtime.h"
 #include "recon/SinogramIO.h"
+#if TRUSTCT_HAVE_DICOM
+#include "recon/DicomCt.h"
+#endif
 
 namespace trustct {
 
@@ -18,25 +22,38 @@ bool isDicomInput(const std::string& path) {
   return ext == ".dcm" || ext == ".DCM" || (!isSinogramPath(path) && looksLikeDicom(path));
 }
 
+namespace {
+
+// The middle (or chosen) slice on the model grid and its simulated low-dose sinogram.
+ReconstructionInput loadDicomInput(const std::string& path, const std::string& name, const RadonOperator& op,
+                                   const InputOptions& options) {
+#if TRUSTCT_HAVE_DICOM
+  ReconstructionInput in;
+  const CtSeries series = readDicomCt(path);
+  const CtSlice& slice = series.slice(options.index);
+  in.grid = toModelGrid(slice, op.geometry().imageSize);
+  const NoiseModel noise = options.noise ? *options.noise : lowDoseNoise(op, in.grid.placement.pixelSpacingMm, options.photons);
+  in.sinogram = simulateSinogram(in.grid.image, op, noise, options.seed);
+  in.simulated = true;
+  const int index = options.index < 0 ? static_cast<int>(series.slices.size() / 2) : options.index;
+  char spacing[32];
+  std::snprintf(spacing, sizeof spacing, "%.4g", in.grid.placement.pixelSpacingMm);
+  in.description = "sinogram simulated (" + noise.describe() + ", " + op.geometry().describe() + ") from slice " +
+                   std::to_string(index) + " of " + std::to_string(series.slices.size()) + " of " + name +
+                   ", resampled to " + std::to_string(op.geometry().imageSize) + "x" +
+                   std::to_string(op.geometry().imageSize) + " at " + spacing + " mm";
+  return in;
+#else
+  throw notBuiltError(Feature::Dicom, path);
+#endif
+}
+
+}  // namespace
+
 ReconstructionInput loadReconstructionInput(const std::string& path, const RadonOperator& op, const InputOptions& options) {
   const std::string name = std::filesystem::path(path).filename().string();
+  if (isDicomInput(path)) return loadDicomInput(path, name, op, options);
   ReconstructionInput in;
-  if (isDicomInput(path)) {
-    const CtSeries series = readDicomCt(path);
-    const CtSlice& slice = series.slice(options.index);
-    in.grid = toModelGrid(slice, op.geometry().imageSize);
-    const NoiseModel noise = options.noise ? *options.noise : lowDoseNoise(op, in.grid.placement.pixelSpacingMm, options.photons);
-    in.sinogram = simulateSinogram(in.grid.image, op, noise, options.seed);
-    in.simulated = true;
-    const int index = options.index < 0 ? static_cast<int>(series.slices.size() / 2) : options.index;
-    char spacing[32];
-    std::snprintf(spacing, sizeof spacing, "%.4g", in.grid.placement.pixelSpacingMm);
-    in.description = "sinogram simulated (" + noise.describe() + ", " + op.geometry().describe() + ") from slice " +
-                     std::to_string(index) + " of " + std::to_string(series.slices.size()) + " of " + name +
-                     ", resampled to " + std::to_string(op.geometry().imageSize) + "x" +
-                     std::to_string(op.geometry().imageSize) + " at " + spacing + " mm";
-    return in;
-  }
   NoiseModel noise = options.noise ? *options.noise : NoiseModel{};
   const SinogramFile file = loadSinogramFile(path, op, noise, options.seed);
   const int64_t count = file.sinograms.size(0);

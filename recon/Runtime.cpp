@@ -69,4 +69,13 @@ std::string resourceDir() {
 
 std::string versionString() { return TRUSTCT_VERSION; }
 
+NotBuiltError notBuiltError(Feature feature, const std::string& source) {
+  const char* what = "DICOM";
+  const char* option = "TRUSTCT_WITH_DICOM=OFF";
+  if (feature == Feature::Itk) what = "MetaImage/NIfTI (ITK)", option = "TRUSTCT_WITH_ITK=OFF";
+  if (feature == Feature::Hdf5) what = "LoDoPaB-CT HDF5", option = "TRUSTCT_WITH_HDF5=OFF";
+  return NotBuiltError((source.empty() ? "" : source + ": ") + "this build has no " + what + " support (built with " +
+                       (TRUSTCT_CORE_ONLY ? "TRUSTCT_CORE_ONLY" : option) + ")");
+}
+
 }  // namespace trustct

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "recon/Errors.h"
+
 namespace trustct {
 
 // Intra-op threads (0 = idleCoreCount(); LibTorch was seen to default to 1 here) and glibc
@@ -24,5 +26,10 @@ torch::Device parseDevice(const std::string& name);
 std::string resourceDir();
 
 std::string versionString();  // "0.1.0"
+
+// Optional parts a build can leave out: all with -DTRUSTCT_CORE_ONLY=ON, each with its TRUSTCT_WITH_* option.
+enum class Feature { Dicom, Itk, Hdf5 };
+// "SOURCE: this build has no DICOM support (built with TRUSTCT_CORE_ONLY)"; `source` may be empty.
+NotBuiltError notBuiltError(Feature feature, const std::string& source = "");
 
 }  // namespace trustct

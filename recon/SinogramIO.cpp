@@ -10,10 +10,15 @@
 
 #include "recon/AtomicFile.h"
 #include "recon/Errors.h"
-#include "recon/Lodopab.h"
 #include "recon/Npy.h"
+#include "recon/Runtime.h"
 #include "recon/SimulatedDataset.h"
+#if TRUSTCT_HAVE_HDF5
+#include "recon/Lodopab.h"
+#endif
+#if TRUSTCT_HAVE_ITK
 #include "recon/itk/ItkImageIO.h"
+#endif
 
 namespace trustct {
 namespace {
@@ -26,6 +31,11 @@ bool endsWith(const std::string& s, const std::string& suffix) {
 
 bool isRawPath(const std::string& path) { return endsWith(path, ".raw") || endsWith(path, ".f32"); }
 bool isHdf5Path(const std::string& path) { return endsWith(path, ".h5") || endsWith(path, ".hdf5"); }
+bool isItkPath(const std::string& path) {
+  for (const char* ext : {".mha", ".mhd", ".nii", ".nii.gz"})
+    if (endsWith(path, ext)) return true;
+  return false;
+}
 
 std::string sidecarOf(const std::string& path) {
   const std::string beside = path + ".json";
@@ -84,16 +94,41 @@ torch::Tensor readRaw(const std::string& path, const RadonOperator& op, Sinogram
 }
 
 torch::Tensor readItk(const std::string& path) {
+#if TRUSTCT_HAVE_ITK
   RawImage img = readItkImage(path);
   while (img.size.size() > 2 && img.size.back() == 1) img.size.pop_back();
   std::vector<int64_t> shape(img.size.rbegin(), img.size.rend());  // z, y, x = B, angles, bins
   return torch::from_blob(img.data.data(), shape, torch::kFloat32).clone();
+#else
+  throw notBuiltError(Feature::Itk, path);
+#endif
+}
+
+void readLodopab(const std::string& path, const RadonOperator& op, const NoiseModel& noise, uint64_t seed,
+                 SinogramFile& out) {
+#if TRUSTCT_HAVE_HDF5
+  LodopabDataset data(path, RadonOperator::forGeometry(op.geometry()), noise, seed);
+  const bool truth = data.kind() == LodopabDataset::Kind::GroundTruth;
+  out.format = truth ? "lodopab-ground-truth" : "lodopab-observation";
+  out.pixelSpacingMm = data.pixelSpacingMm();
+  std::vector<torch::Tensor> sinos, images;
+  for (int64_t i = 0; i < data.size(); ++i) {
+    Sample s = data.get(i);
+    requireFinite(s.sinogram, path + " sample " + std::to_string(i));
+    sinos.push_back(s.sinogram);
+    if (s.image.defined()) images.push_back(s.image);
+  }
+  out.sinograms = torch::stack(sinos);
+  if (images.size() == sinos.size()) out.images = torch::stack(images);
+#else
+  throw notBuiltError(Feature::Hdf5, path);
+#endif
 }
 
 }  // namespace
 
 bool isSinogramPath(const std::string& path) {
-  return endsWith(path, ".npy") || isRawPath(path) || isItkImagePath(path) || isHdf5Path(path);
+  return endsWith(path, ".npy") || isRawPath(path) || isItkPath(path) || isHdf5Path(path);
 }
 
 SinogramFile loadSinogramFile(const std::string& path, const RadonOperator& op, const NoiseModel& noise,
@@ -106,26 +141,14 @@ SinogramFile loadSinogramFile(const std::string& path, const RadonOperator& op, 
     return out;
   }
   if (isHdf5Path(path)) {
-    LodopabDataset data(path, RadonOperator::forGeometry(op.geometry()), noise, seed);
-    const bool truth = data.kind() == LodopabDataset::Kind::GroundTruth;
-    out.format = truth ? "lodopab-ground-truth" : "lodopab-observation";
-    out.pixelSpacingMm = data.pixelSpacingMm();
-    std::vector<torch::Tensor> sinos, images;
-    for (int64_t i = 0; i < data.size(); ++i) {
-      Sample s = data.get(i);
-      requireFinite(s.sinogram, path + " sample " + std::to_string(i));
-      sinos.push_back(s.sinogram);
-      if (s.image.defined()) images.push_back(s.image);
-    }
-    out.sinograms = torch::stack(sinos);
-    if (images.size() == sinos.size()) out.images = torch::stack(images);
+    readLodopab(path, op, noise, seed, out);
     return out;
   }
   torch::Tensor t;
   if (isRawPath(path)) {
     out.format = "raw";
     t = readRaw(path, op, out);
-  } else if (isItkImagePath(path)) {
+  } else if (isItkPath(path)) {
     out.format = "itk";
     t = readItk(path);
   } else {
@@ -149,6 +172,7 @@ void writeRawSinogram(const std::string& path, const torch::Tensor& sinograms, c
 }
 
 void writeItkSinogram(const std::string& path, const torch::Tensor& sinograms) {
+#if TRUSTCT_HAVE_ITK
   const torch::Tensor t = sinograms.detach().to(torch::kCPU, torch::kFloat32).contiguous();
   if (t.dim() < 2 || t.dim() > 3) throw InputError(path, "expected (angles, bins) or (B, angles, bins)");
   RawImage img;
@@ -156,6 +180,9 @@ void writeItkSinogram(const std::string& path, const torch::Tensor& sinograms) {
   img.spacing.assign(img.size.size(), 1.0);
   img.data.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
   writeItkImage(path, img);
+#else
+  throw notBuiltError(Feature::Itk, path);
+#endif
 }
 
 }  // namespace trustct

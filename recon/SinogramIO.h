@@ -6,6 +6,7 @@
 //                               "pixel_spacing_mm": ...?}
 //   .mha / .mhd / .nii[.gz]    via ITK: x = bins, y = angles, z = B
 //   .h5 / .hdf5                LoDoPaB-CT ground truth (re-simulated) or observations (resampled)
+// A build without ITK or HDF5 (TRUSTCT_CORE_ONLY) refuses those formats with a NotBuiltError naming the file.
 #include <torch/types.h>
 
 #include <string>

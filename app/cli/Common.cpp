@@ -10,6 +10,15 @@
 
 namespace trustct::cli {
 
+#if !TRUSTCT_HAVE_DICOM
+// DicomCommands.cpp needs DCMTK; a build without it keeps the commands listed so that asking for one says
+// what the build lacks instead of "unknown command".
+int runImport(const Args&) { throw notBuiltError(Feature::Dicom); }
+int runExport(const Args&) { throw notBuiltError(Feature::Dicom); }
+int runSend(const Args&) { throw notBuiltError(Feature::Dicom); }
+int runEcho(const Args&) { throw notBuiltError(Feature::Dicom); }
+#endif
+
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"simulate", "simulate phantoms and their noisy sinograms", runSimulate},

@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
     if (name != c.name) continue;
     try {
       return c.run(args);
+    } catch (const trustct::NotBuiltError& e) {  // --help cannot help: the build lacks it
+      std::fprintf(stderr, "trustct-cli %s: usage error: %s\n", c.name, e.what());
+      return 2;
     } catch (const trustct::UsageError& e) {
       std::fprintf(stderr, "trustct-cli %s: usage error: %s (see trustct-cli %s --help)\n", c.name, e.what(), c.name);
       return 2;

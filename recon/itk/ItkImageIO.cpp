@@ -23,12 +23,6 @@ bool endsWith(const std::string& s, const std::string& suffix) {
 
 }  // namespace
 
-bool isItkImagePath(const std::string& path) {
-  for (const char* ext : {".mha", ".mhd", ".nii", ".nii.gz"})
-    if (endsWith(path, ext)) return true;
-  return false;
-}
-
 RawImage readItkImage(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw InputError(path, "no such file");

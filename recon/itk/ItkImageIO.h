@@ -12,7 +12,6 @@ struct RawImage {
   std::vector<float> data;       // x fastest
 };
 
-bool isItkImagePath(const std::string& path);  // .mha .mhd .nii .nii.gz
 RawImage readItkImage(const std::string& path);
 void writeItkImage(const std::string& path, const RawImage& image);  // 2-D or 3-D; .mha, .nii, .nii.gz
 

@@ -3,9 +3,14 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "recon/DicomDataset.h"
 #include "recon/Errors.h"
+#include "recon/Runtime.h"
+#if TRUSTCT_HAVE_DICOM
+#include "recon/DicomDataset.h"
+#endif
+#if TRUSTCT_HAVE_HDF5
 #include "recon/Lodopab.h"
+#endif
 
 namespace trustct {
 namespace fs = std::filesystem;
@@ -35,6 +40,7 @@ class DatasetChain : public Dataset {
 
 std::unique_ptr<Dataset> openLodopab(const std::string& path, std::shared_ptr<const RadonOperator> op, NoiseModel noise,
                                      uint64_t seed) {
+#if TRUSTCT_HAVE_HDF5
   if (!fs::is_directory(path)) return std::make_unique<LodopabDataset>(path, op, noise, seed);
   std::vector<std::string> files;
   for (const auto& e : fs::directory_iterator(path)) {
@@ -46,6 +52,18 @@ std::unique_ptr<Dataset> openLodopab(const std::string& path, std::shared_ptr<co
   std::vector<std::unique_ptr<Dataset>> parts;
   for (const auto& f : files) parts.push_back(std::make_unique<LodopabDataset>(f, op, noise, seed));
   return std::make_unique<DatasetChain>(std::move(parts));
+#else
+  throw notBuiltError(Feature::Hdf5, path);
+#endif
+}
+
+std::unique_ptr<Dataset> openDicom(const std::string& path, std::shared_ptr<const RadonOperator> op, NoiseModel noise,
+                                   uint64_t seed) {
+#if TRUSTCT_HAVE_DICOM
+  return std::make_unique<DicomSeriesDataset>(path, op, noise, seed);
+#else
+  throw notBuiltError(Feature::Dicom, path);
+#endif
 }
 
 const char* sourceName(TrainingSource s) {
@@ -65,7 +83,7 @@ std::unique_ptr<Dataset> TrainingDataSpec::open(std::shared_ptr<const RadonOpera
     case TrainingSource::Ellipses:
       return std::make_unique<SimulatedDataset>(op, PhantomKind::Ellipses, first + count, seed, noiseModel, true);
     case TrainingSource::Lodopab: return openLodopab(path, op, noiseModel, seed);
-    case TrainingSource::Dicom: return std::make_unique<DicomSeriesDataset>(path, op, noiseModel, seed);
+    case TrainingSource::Dicom: return openDicom(path, op, noiseModel, seed);
   }
   throw UsageError("unknown training data source");
 }
