@@ -44,8 +44,7 @@ ConvL2ONetImpl::ConvL2ONetImpl(int channels, bool trainSteps, Steps initial, Pro
     kVector_ = register_buffer("K_u", torch::randn({1, 1, 128, 128}));
     for (size_t i = 0; i < rWeight_.size(); ++i)
       rVectors_.push_back(register_buffer("R" + std::to_string(i) + "_u", torch::randn({1, c, 64, 64})));
-    normIterations_ = 50;
-    enforceConvergenceRegion();
+    normIterations_ = 50;  // the first enforceConvergenceRegion() (L2OModel's constructor) starts the vectors
   }
 }
 
