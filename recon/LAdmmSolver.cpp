@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "recon/FusedUpdates.h"
 #include "recon/Job.h"
 
 namespace trustct {
@@ -35,7 +36,44 @@ LAdmmState LAdmmSolver::initialState(const torch::Tensor& x0, const torch::Tenso
   return s;
 }
 
+torch::Tensor LAdmmProblem::proxNoGrad(const torch::Tensor& p, double lambda) const {
+  return prox(p, torch::tensor(lambda, p.options()));
+}
+
+bool LAdmmSolver::fusesStep(const LAdmmState& s) {
+  return !torch::GradMode::is_enabled() && s.x.device().is_cpu() && s.x.scalar_type() == torch::kFloat32;
+}
+
+LAdmmState LAdmmSolver::fusedLayout(LAdmmState s) {
+  if (!fusesStep(s) || s.p.dim() != 4) return s;
+  s.p = s.p.contiguous(torch::MemoryFormat::ChannelsLast);
+  s.nu1 = s.nu1.contiguous(torch::MemoryFormat::ChannelsLast);
+  return s;
+}
+
 void LAdmmSolver::step(LAdmmState& s, const torch::Tensor& d, const torch::Tensor& delta, const LAdmmSteps& st) const {
+  if (fusesStep(s))
+    fusedStep(s, d, delta, st);
+  else
+    referenceStep(s, d, delta, st);
+}
+
+void LAdmmSolver::fusedStep(LAdmmState& s, const torch::Tensor& d, const torch::Tensor& delta, const LAdmmSteps& st) const {
+  torch::NoGradGuard noGrad;
+  const double alpha = st.alpha.item<double>(), beta = st.beta.item<double>(), lambda = st.lambda.item<double>();
+  const torch::Tensor Kx = problem_.applyK(s.x).contiguous(s.p.suggest_memory_format());
+  const torch::Tensor Ax = op_->forward(s.x.squeeze(1));
+  s.p = problem_.proxNoGrad(fused::proxArgument(s.p, s.nu1, Kx, lambda, alpha), lambda);
+  s.w = projectBall(fused::proxArgument(s.w, s.nu2, Ax, lambda, alpha), d, delta);
+  torch::Tensor m1, m2;
+  std::tie(s.nu1, m1) = fused::dualUpdate(s.nu1, Kx, s.p, alpha);
+  std::tie(s.nu2, m2) = fused::dualUpdate(s.nu2, Ax, s.w, alpha);
+  torch::Tensor r = problem_.applyKt(m1);
+  r.add_(op_->adjoint(m2).unsqueeze(1));
+  s.x = (s.x - beta * r).clamp_(0.0, 1.0);
+}
+
+void LAdmmSolver::referenceStep(LAdmmState& s, const torch::Tensor& d, const torch::Tensor& delta, const LAdmmSteps& st) const {
   const torch::Tensor Kx = problem_.applyK(s.x);
   const torch::Tensor Ax = op_->forward(s.x.squeeze(1));
   s.p = problem_.prox(s.p + st.lambda * (s.nu1 + st.alpha * (Kx - s.p)), st.lambda);
@@ -51,7 +89,7 @@ LAdmmResult LAdmmSolver::solve(const torch::Tensor& d, const torch::Tensor& delt
                                const LAdmmSteps& steps, const LAdmmOptions& options, JobContext* ctx) const {
   torch::NoGradGuard noGrad;
   LAdmmResult result;
-  LAdmmState s = initialState(x0, d, delta);
+  LAdmmState s = fusedLayout(initialState(x0, d, delta));
   torch::Tensor residual;
   torch::Tensor firstReached = torch::zeros({d.size(0)}, torch::TensorOptions().dtype(torch::kInt64).device(d.device()));
   for (int k = 1; k <= options.maxIterations; ++k) {

@@ -21,6 +21,9 @@ class LAdmmProblem {
   virtual torch::Tensor applyK(const torch::Tensor& x) const = 0;   // (B, 1, H, W) → (B, C, H, W)
   virtual torch::Tensor applyKt(const torch::Tensor& p) const = 0;  // exact adjoint of applyK
   virtual torch::Tensor prox(const torch::Tensor& p, const torch::Tensor& lambda) const = 0;  // prox_{λf}
+  // The same prox outside autograd with λ as a number, for the fused step; p is the problem's to
+  // overwrite (a temporary of the step).
+  virtual torch::Tensor proxNoGrad(const torch::Tensor& p, double lambda) const;
 };
 
 // Step sizes as (0-dim) tensors so learned models can train them; constant ones for TV-Min.
@@ -58,8 +61,18 @@ class LAdmmSolver {
 
   // p = Kx₀, w = proj_B(Ax₀), ν = 0.
   LAdmmState initialState(const torch::Tensor& x0, const torch::Tensor& d, const torch::Tensor& delta) const;
-  // One iteration; differentiable when autograd is on. delta: (B) radii of the data balls.
+  // One iteration; differentiable when autograd is on. delta: (B) radii of the data balls. Outside
+  // autograd on the CPU it is fusedStep, else referenceStep.
   void step(LAdmmState& s, const torch::Tensor& d, const torch::Tensor& delta, const LAdmmSteps& steps) const;
+  // The iteration as tensor expressions (any device, differentiable).
+  void referenceStep(LAdmmState& s, const torch::Tensor& d, const torch::Tensor& delta, const LAdmmSteps& steps) const;
+  // The same iteration with its elementwise updates fused (FusedUpdates.h); the same result up to float
+  // rounding, fastest with p and ν₁ channels-last (see fusedLayout).
+  void fusedStep(LAdmmState& s, const torch::Tensor& d, const torch::Tensor& delta, const LAdmmSteps& steps) const;
+  // Whether step() takes the fused path for this state, and the state moved to the layout it runs
+  // fastest in (channels-last p and ν₁ on the CPU: oneDNN's faster convolution layout).
+  static bool fusesStep(const LAdmmState& s);
+  static LAdmmState fusedLayout(LAdmmState s);
   // Iterates without gradients; reports progress and honours cancellation through `ctx` (may be null).
   LAdmmResult solve(const torch::Tensor& d, const torch::Tensor& delta, const torch::Tensor& x0,
                     const LAdmmSteps& steps, const LAdmmOptions& options, JobContext* ctx) const;

@@ -99,12 +99,13 @@ nlohmann::json benchLearned(const ReconstructionEnvironment& env, int reps, int 
   std::printf("Implicit L2O / Scale_L2O training-epoch time ratio: %.2fx (paper: 4x on a P100)\n", ratio);
   out["epoch_time_ratio_implicit_over_scale"] = ratio;
 
-  // Where a Scale_L2O L-ADMM iteration's time goes: the whole step against its three 5×5 16→16 R
+  // Where an L2O L-ADMM iteration's time goes: the whole step, as tensor expressions (the reference
+  // path, NCHW) and with its elementwise updates fused (channels-last), against its three 5×5 C→C R
   // convolutions alone (NCHW and channels-last), same batch, same process.
-  {
+  for (ModelKind kind : {ModelKind::ScaleL2O, ModelKind::ImplicitL2O}) {
     torch::NoGradGuard noGrad;
     torch::manual_seed(0);
-    ModelSpec spec = ModelSpec::defaults(ModelKind::ScaleL2O);
+    ModelSpec spec = ModelSpec::defaults(kind);
     spec.prox = ConvL2ONetImpl::Prox::Shrinkage;
     const auto model = makeLearnedModel(spec, env.op);
     model->to(env.device);
@@ -112,7 +113,10 @@ nlohmann::json benchLearned(const ReconstructionEnvironment& env, int reps, int 
     LAdmmSolver solver(env.op, *net);
     const torch::Tensor delta = net->delta(d);
     LAdmmState state = solver.initialState(fbp.clamp(0.0, 1.0), d, delta);
-    const double iterationMs = medianOf(reps, [&] { solver.step(state, d, delta, net->steps()); });
+    const double referenceMs = medianOf(reps, [&] { solver.referenceStep(state, d, delta, net->steps()); });
+    LAdmmState fusedState = LAdmmSolver::fusedLayout(state);
+    const bool fuses = LAdmmSolver::fusesStep(fusedState);
+    const double iterationMs = fuses ? medianOf(reps, [&] { solver.fusedStep(fusedState, d, delta, net->steps()); }) : referenceMs;
     const auto params = net->named_parameters();
     auto convs = [&](torch::MemoryFormat format) {
       const torch::Tensor q0 = torch::randn_like(state.p).contiguous(format);
@@ -126,13 +130,18 @@ nlohmann::json benchLearned(const ReconstructionEnvironment& env, int reps, int 
       });
     };
     const double convMs = convs(torch::MemoryFormat::Contiguous), convLastMs = convs(torch::MemoryFormat::ChannelsLast);
-    std::printf("Scale_L2O L-ADMM iteration, batch %d: %.1f ms; its three R convolutions alone: %.1f ms (channels-last "
-                "%.1f ms); iteration / convolutions %.2fx (goal <= 1.4x)\n",
-                batch, iterationMs, convMs, convLastMs, iterationMs / std::min(convMs, convLastMs));
-    out["scale_l2o_iteration"] = {{"iteration_ms", iterationMs},
+    const double convBest = std::min(convMs, convLastMs);
+    std::printf("%s L-ADMM iteration, batch %d: %.1f ms %s (reference path: %.1f ms); its three R convolutions "
+                "alone: %.1f ms (channels-last %.1f ms); iteration / convolutions %.2fx (goal <= 1.4x), reference %.2fx\n",
+                modelDisplayName(kind).c_str(), batch, iterationMs, fuses ? "fused" : "(no fused path on this device)", referenceMs, convMs, convLastMs,
+                iterationMs / convBest, referenceMs / convBest);
+    out[kind == ModelKind::ScaleL2O ? "scale_l2o_iteration" : "implicit_l2o_iteration"] = {{"iteration_ms", iterationMs},
+                                  {"fused", fuses},
+                                  {"reference_iteration_ms", referenceMs},
                                   {"r_convolutions_ms", convMs},
                                   {"r_convolutions_channels_last_ms", convLastMs},
-                                  {"ratio", iterationMs / std::min(convMs, convLastMs)}};
+                                  {"ratio", iterationMs / convBest},
+                                  {"reference_ratio", referenceMs / convBest}};
   }
 
   // JFB: memory must not grow with the iteration cap (only the last step keeps a graph).

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "recon/FusedUpdates.h"
+
 namespace trustct {
 namespace F = torch::nn::functional;
 
@@ -15,6 +17,7 @@ torch::Tensor uniformInit(std::vector<int64_t> shape, int64_t fanIn) {
 
 constexpr double kMinStep = 1e-6, kMaxStep = 1e4;
 constexpr double kRInitScale = 0.1;
+constexpr double kRSlope = 0.1;  // R's leaky ReLU
 
 }  // namespace
 
@@ -61,8 +64,15 @@ torch::Tensor ConvL2ONetImpl::applyR(const torch::Tensor& p) const {
   torch::Tensor q = p;
   for (size_t i = 0; i < rWeight_.size(); ++i)
     q = q + F::leaky_relu(F::conv2d(q, rWeight_[i], F::Conv2dFuncOptions().bias(rBias_[i]).padding(2)),
-                          F::LeakyReLUFuncOptions().negative_slope(0.1));
+                          F::LeakyReLUFuncOptions().negative_slope(kRSlope));
   return q;
+}
+
+torch::Tensor ConvL2ONetImpl::proxNoGrad(const torch::Tensor& p, double lambda) const {
+  torch::Tensor q = p;
+  for (size_t i = 0; i < rWeight_.size(); ++i)
+    q = fused::residualLeakyRelu(F::conv2d(q, rWeight_[i], F::Conv2dFuncOptions().bias(rBias_[i]).padding(2)), q, kRSlope);
+  return prox_ == Prox::Residual ? q : fused::softShrink(q, lambda);
 }
 
 torch::Tensor ConvL2ONetImpl::prox(const torch::Tensor& p, const torch::Tensor& lambda) const {

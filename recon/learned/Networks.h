@@ -33,6 +33,7 @@ class ConvL2ONetImpl : public torch::nn::Module, public LAdmmProblem {
   torch::Tensor applyKt(const torch::Tensor& p) const override;
   // The learned prox R (λ is absorbed into R's weights).
   torch::Tensor prox(const torch::Tensor& p, const torch::Tensor& lambda) const override;
+  torch::Tensor proxNoGrad(const torch::Tensor& p, double lambda) const override;  // R's updates fused
   torch::Tensor applyR(const torch::Tensor& p) const;
 
   // α, β, λ = exp(log value), kept inside [1e-6, 1e4] by clamping the logs after each optimiser step.

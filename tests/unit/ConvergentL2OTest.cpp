@@ -115,3 +115,37 @@ TEST(ConvergentL2O, SolverReportsEachSamplesOwnIterationCount) {
   EXPECT_LE(r.sampleIterations[1], r.iterations);
   EXPECT_LE(r.iterateResidual[0], 1e-3);
 }
+
+// The fused step (FusedUpdates.h) is the reference step up to float rounding, for both prox forms and
+// for the channels-last layout it runs fastest in; with autograd on, step() takes the reference path.
+TEST(ConvergentL2O, FusedStepMatchesTheReferenceStep) {
+  const auto op = tinyOperator();
+  torch::manual_seed(6);
+  const TrainingSet data = TrainingSet::simulate(op, 3, 92, 0.015);
+  for (const double rLipschitz : {0.0, 0.2}) {
+    ModelSpec spec = rLipschitz > 0 ? shrinkageSpec(rLipschitz) : ModelSpec::defaults(ModelKind::ScaleL2O);
+    auto model = makeLearnedModel(spec, op);
+    const ConvL2ONet net = dynamic_cast<L2OModel&>(*model).net();
+    LAdmmSolver solver(op, *net);
+    torch::NoGradGuard noGrad;
+    const torch::Tensor delta = net->delta(data.sinograms);
+    LAdmmState reference = solver.initialState(data.fbp.clamp(0, 1), data.sinograms, delta);
+    LAdmmState fused = LAdmmSolver::fusedLayout(reference);
+    ASSERT_TRUE(LAdmmSolver::fusesStep(fused));
+    EXPECT_TRUE(fused.p.is_contiguous(torch::MemoryFormat::ChannelsLast));
+    for (int k = 0; k < 5; ++k) {
+      solver.referenceStep(reference, data.sinograms, delta, net->steps());
+      solver.fusedStep(fused, data.sinograms, delta, net->steps());
+    }
+    for (auto [a, b] : {std::pair{reference.x, fused.x}, {reference.p, fused.p}, {reference.nu1, fused.nu1},
+                        {reference.w, fused.w}, {reference.nu2, fused.nu2}}) {
+      const double scale = a.abs().max().item<double>() + 1e-6;
+      EXPECT_LT((a - b).abs().max().item<double>() / scale, 1e-4) << "prox " << int(spec.prox);
+    }
+    EXPECT_GT(reference.x.max().item<double>(), 0.0);
+  }
+  torch::AutoGradMode grad(true);
+  LAdmmState s;
+  s.x = torch::zeros({1, 1, 4, 4});
+  EXPECT_FALSE(LAdmmSolver::fusesStep(s));
+}
