@@ -69,6 +69,19 @@ std::pair<torch::Tensor, torch::Tensor> dualUpdate(const torch::Tensor& nu, cons
   return {next, extrapolated};
 }
 
+torch::Tensor relax(const torch::Tensor& a, const torch::Tensor& b, double rho) {
+  if (!fusable({&a, &b})) return a + rho * (b - a);
+  torch::Tensor out = torch::empty_like(a);
+  const float* __restrict pa = a.data_ptr<float>();
+  const float* __restrict pb = b.data_ptr<float>();
+  float* __restrict po = out.data_ptr<float>();
+  const float r = float(rho);
+  forChunks(a.numel(), [&](int64_t s, int64_t e) {
+    for (int64_t i = s; i < e; ++i) po[i] = pa[i] + r * (pb[i] - pa[i]);
+  });
+  return out;
+}
+
 torch::Tensor residualLeakyRelu(torch::Tensor c, const torch::Tensor& q, double slope) {
   if (!fusable({&c, &q}))
     return q + torch::nn::functional::leaky_relu(c, torch::nn::functional::LeakyReLUFuncOptions().negative_slope(slope));

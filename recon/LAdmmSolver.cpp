@@ -116,7 +116,7 @@ LAdmmResult LAdmmSolver::solve(const torch::Tensor& d, const torch::Tensor& delt
       continue;
     }
     const double rho = options.relaxation;
-    auto relax = [rho](const torch::Tensor& a, const torch::Tensor& b) { return a + rho * (b - a); };
+    auto relax = [rho](const torch::Tensor& a, const torch::Tensor& b) { return fused::relax(a, b, rho); };
     s = {relax(s.p, next.p), relax(s.w, next.w), relax(s.nu1, next.nu1), relax(s.nu2, next.nu2), relax(s.x, next.x)};
   }
   result.x = s.x;
