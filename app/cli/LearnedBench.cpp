@@ -106,7 +106,11 @@ nlohmann::json benchLearned(const ReconstructionEnvironment& env, int reps, int 
     torch::NoGradGuard noGrad;
     torch::manual_seed(0);
     ModelSpec spec = ModelSpec::defaults(kind);
+    // The convergent recipe (docs/learned-methods.md): a state that stays finite as the timed steps
+    // advance it (the papers' initial steps with an untrained R grow it towards overflow).
     spec.prox = ConvL2ONetImpl::Prox::Shrinkage;
+    spec.rLipschitz = 0.2;
+    spec.steps = tvMinSteps();
     const auto model = makeLearnedModel(spec, env.op);
     model->to(env.device);
     const ConvL2ONet net = dynamic_cast<L2OModel&>(*model).net();
