@@ -94,12 +94,12 @@ torch::Tensor residualLeakyRelu(torch::Tensor c, const torch::Tensor& q, double 
   return c;
 }
 
-torch::Tensor softShrink(torch::Tensor q, double lambda) {
-  if (!fusable({&q})) return q - q.clamp(-lambda, lambda);
+torch::Tensor softShrink(torch::Tensor q, double lambda, double scale) {
+  if (!fusable({&q})) return scale * (q - q.clamp(-lambda, lambda));
   float* __restrict pq = q.data_ptr<float>();
-  const float l = float(lambda);
+  const float l = float(lambda), c = float(scale);
   forChunks(q.numel(), [&](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; ++i) pq[i] -= std::min(std::max(pq[i], -l), l);
+    for (int64_t i = b; i < e; ++i) pq[i] = c * (pq[i] - std::min(std::max(pq[i], -l), l));
   });
   return q;
 }

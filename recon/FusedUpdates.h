@@ -19,7 +19,7 @@ std::pair<torch::Tensor, torch::Tensor> dualUpdate(const torch::Tensor& nu, cons
 torch::Tensor residualLeakyRelu(torch::Tensor c, const torch::Tensor& q, double slope);
 // a + ρ(b − a): over-relaxation of an iterate a towards its image b.
 torch::Tensor relax(const torch::Tensor& a, const torch::Tensor& b, double rho);
-// Soft thresholding sign(q)·max(|q| − λ, 0), in place where fusable.
-torch::Tensor softShrink(torch::Tensor q, double lambda);
+// Soft thresholding scale·sign(q)·max(|q| − λ, 0), in place where fusable.
+torch::Tensor softShrink(torch::Tensor q, double lambda, double scale = 1.0);
 
 }  // namespace trustct::fused

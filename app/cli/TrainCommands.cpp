@@ -131,6 +131,7 @@ int runTrain(const Args& args) {
                                    {"r-lipschitz", "L", "L2O: bound the spectral norm of R's convolutions by L and keep K inside L-ADMM's convergence region (0: off)", "0"},
                                    {"box-output", "", "U-Net: project the output onto [0, 1] (the box constraint holds by construction)", ""},
                                    {"relaxation", "RHO", "L2O: over-relaxation 1 <= RHO < 2 of the L-ADMM solve (1: plain iteration)", "1"},
+                                   {"contraction", "C", "L2O: scale the learned prox by 0 < C <= 1, the prox of a strongly convex prior, so the solve converges linearly (1: off)", "1"},
                                    {"steps-from", "FILE", "Scale_L2O: frozen steps from an optimize-steps result", ""},
                                    {"alpha", "A", "L2O initial/frozen alpha", ""},
                                    {"beta", "B", "L2O initial/frozen beta", ""},
@@ -158,6 +159,8 @@ int runTrain(const Args& args) {
     if (!(spec.rLipschitz >= 0)) throw UsageError("--r-lipschitz must be >= 0");
     spec.relaxation = cl.number("relaxation");
     if (!(spec.relaxation >= 1.0 && spec.relaxation < 2.0)) throw UsageError("--relaxation must be in [1, 2)");
+    spec.contraction = cl.number("contraction");
+    if (!(spec.contraction > 0 && spec.contraction <= 1.0)) throw UsageError("--contraction must be in (0, 1]");
     if (spec.prox == ConvL2ONetImpl::Prox::Shrinkage) spec.steps = tvMinSteps();
     if (cl.has("steps-from")) spec.steps = stepsFromFile(cl.value("steps-from"));
     if (cl.has("alpha")) spec.steps.alpha = cl.number("alpha");

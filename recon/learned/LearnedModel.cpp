@@ -61,6 +61,7 @@ nlohmann::json ModelSpec::toJson() const {
     if (prox == ConvL2ONetImpl::Prox::Shrinkage) j["prox"] = "shrinkage";
     if (rLipschitz > 0) j["r_lipschitz"] = rLipschitz;
     if (relaxation != 1.0) j["relaxation"] = relaxation;
+    if (contraction != 1.0) j["contraction"] = contraction;
   }
   if (kind == ModelKind::FFpn) j["lipschitz_gamma"] = lipschitzGamma;
   if (kind == ModelKind::UNet && boxOutput) j["box_output"] = true;  // only when set: older cards stay as they are
@@ -89,9 +90,10 @@ ModelSpec ModelSpec::fromJson(const nlohmann::json& j, const std::string& source
     if (j.contains("prox")) s.prox = parseProxForm(j.at("prox").get<std::string>());
     if (j.contains("r_lipschitz")) s.rLipschitz = j.at("r_lipschitz").get<double>();
     if (j.contains("relaxation")) s.relaxation = j.at("relaxation").get<double>();
+    if (j.contains("contraction")) s.contraction = j.at("contraction").get<double>();
     if (j.contains("box_output")) s.boxOutput = j.at("box_output").get<bool>();
     if (s.maxIterations < 1 || !(s.tolerance >= 0) || s.channels < 0 || !(s.rLipschitz >= 0) ||
-        !(s.relaxation >= 1.0 && s.relaxation < 2.0))
+        !(s.relaxation >= 1.0 && s.relaxation < 2.0) || !(s.contraction > 0 && s.contraction <= 1.0))
       throw InputError(source, "model architecture has out-of-range values");
     return s;
   } catch (const nlohmann::json::exception& e) {
@@ -115,10 +117,11 @@ ConvL2ONetImpl::Steps tvMinSteps() {
 nlohmann::json LearnedModel::parameterReport() const { return {{"trainable", trainableParameters()}}; }
 
 void LearnedModel::initialiseFrom(const LearnedModel& trained) {
-  // The weights carry over whatever the output projection (U-Net's box_output is not part of them).
+  // The weights carry over whatever the output projection or the prox's contraction (neither is part of them).
   auto weightsLayout = [](const ModelSpec& s) {
     nlohmann::json j = s.trainedJson();
     j.erase("box_output");
+    j.erase("contraction");
     return j;
   };
   if (weightsLayout(trained.spec()) != weightsLayout(spec_))
@@ -151,7 +154,8 @@ torch::Tensor learnedModelFbp(const FilteredBackProjection& fbp, const torch::Te
 
 L2OModel::L2OModel(const ModelSpec& spec, std::shared_ptr<const RadonOperator> op)
     : LearnedModel(spec), op_(std::move(op)),
-      net_(spec.channels, spec.kind == ModelKind::ImplicitL2O, spec.steps, spec.prox, spec.rLipschitz) {
+      net_(spec.channels, spec.kind == ModelKind::ImplicitL2O, spec.steps, spec.prox, spec.rLipschitz,
+           spec.contraction) {
   // A shrinkage prox starts as TV-Min (ConvL2ONetImpl::initialiseAsTv); loaded weights replace this.
   if (spec.prox == ConvL2ONetImpl::Prox::Shrinkage) net_->initialiseAsTv();
   net_->enforceConvergenceRegion();

@@ -21,9 +21,11 @@ constexpr double kRSlope = 0.1;  // R's leaky ReLU
 
 }  // namespace
 
-ConvL2ONetImpl::ConvL2ONetImpl(int channels, bool trainSteps, Steps initial, Prox prox, double rLipschitz)
-    : channels_(channels), trainSteps_(trainSteps), prox_(prox), rLipschitz_(rLipschitz) {
+ConvL2ONetImpl::ConvL2ONetImpl(int channels, bool trainSteps, Steps initial, Prox prox, double rLipschitz,
+                               double contraction)
+    : channels_(channels), trainSteps_(trainSteps), prox_(prox), rLipschitz_(rLipschitz), contraction_(contraction) {
   TORCH_CHECK(channels >= 1, "ConvL2ONet: channels must be >= 1");
+  TORCH_CHECK(contraction > 0 && contraction <= 1, "ConvL2ONet: contraction must be in (0, 1]");
   const int64_t c = channels;
   kWeight_ = register_parameter("K", uniformInit({c, 1, 3, 3}, 9));
   // R starts near the identity (ours: residual branches at a tenth of the default scale). With the
@@ -72,13 +74,14 @@ torch::Tensor ConvL2ONetImpl::proxNoGrad(const torch::Tensor& p, double lambda) 
   torch::Tensor q = p;
   for (size_t i = 0; i < rWeight_.size(); ++i)
     q = fused::residualLeakyRelu(F::conv2d(q, rWeight_[i], F::Conv2dFuncOptions().bias(rBias_[i]).padding(2)), q, kRSlope);
-  return prox_ == Prox::Residual ? q : fused::softShrink(q, lambda);
+  if (prox_ == Prox::Shrinkage) return fused::softShrink(q, lambda, contraction_);
+  return contraction_ == 1.0 ? q : q.mul_(contraction_);
 }
 
 torch::Tensor ConvL2ONetImpl::prox(const torch::Tensor& p, const torch::Tensor& lambda) const {
-  if (prox_ == Prox::Residual) return applyR(p);
-  const torch::Tensor q = applyR(p);
-  return q - q.clamp(-lambda, lambda);  // soft thresholding S_λ(q) = sign(q)·max(|q| − λ, 0)
+  torch::Tensor q = applyR(p);
+  if (prox_ == Prox::Shrinkage) q = q - q.clamp(-lambda, lambda);  // soft thresholding S_λ(q) = sign(q)·max(|q| − λ, 0)
+  return contraction_ == 1.0 ? q : contraction_ * q;
 }
 
 LAdmmSteps ConvL2ONetImpl::steps() const { return {logAlpha_.exp(), logBeta_.exp(), logLambda_.exp()}; }

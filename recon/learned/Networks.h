@@ -27,7 +27,10 @@ class ConvL2ONetImpl : public torch::nn::Module, public LAdmmProblem {
   enum class Prox { Residual, Shrinkage };
   // rLipschitz > 0 bounds the spectral norm of each of N's convolutions (so N is (1 + rLipschitz)³-Lipschitz)
   // and, with it, ‖K‖ so that αβ(‖K‖² + ‖A‖²) ≤ 0.98 (L-ADMM's convergence region); 0 leaves both free.
-  ConvL2ONetImpl(int channels, bool trainSteps, Steps initial, Prox prox = Prox::Residual, double rLipschitz = 0);
+  // contraction c ∈ (0, 1] scales the prox's output: c·R is the prox of a strongly convex prior when R is
+  // nonexpansive, so L-ADMM converges linearly instead of at its O(1/k) rate (docs/learned-methods.md).
+  ConvL2ONetImpl(int channels, bool trainSteps, Steps initial, Prox prox = Prox::Residual, double rLipschitz = 0,
+                 double contraction = 1.0);
 
   torch::Tensor applyK(const torch::Tensor& x) const override;
   torch::Tensor applyKt(const torch::Tensor& p) const override;
@@ -75,6 +78,7 @@ class ConvL2ONetImpl : public torch::nn::Module, public LAdmmProblem {
   bool trainSteps_;
   Prox prox_;
   double rLipschitz_;
+  double contraction_;
   torch::Tensor kWeight_;                       // (C, 1, 3, 3)
   std::vector<torch::Tensor> rWeight_, rBias_;  // 3 × (C, C, 5, 5) and (C)
   torch::Tensor logAlpha_, logBeta_, logLambda_, s_;

@@ -125,6 +125,10 @@ for key in '"name"' '"psnr"' '"iterations"' '"converged"' '"certificates"'; do
 done
 expect 3 "no sinogram_NNNN.npy files found" "$CLI" evaluate --data "$T" --methods fbp --json "$T/e2.json"
 
+# train: L2O settings out of range are refused before any work
+expect 2 "--contraction must be in (0, 1]" "$CLI" train --model scale-l2o --prox shrinkage --out "$T/tr" --contraction 0
+expect 2 "--relaxation must be in [1, 2)" "$CLI" train --model scale-l2o --prox shrinkage --out "$T/tr" --relaxation 2
+
 # train --data: the source is checked before any work; a DICOM series trains (tiny U-Net run)
 expect 2 "expected ellipses, lodopab:PATH or dicom:PATH" "$CLI" train --model unet --out "$T/tr" --data cube
 expect 2 "give the path as lodopab:PATH" "$CLI" train --model unet --out "$T/tr" --data lodopab:

@@ -3,7 +3,11 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <map>
+
 #include "recon/DirectMethods.h"
+#include "recon/Errors.h"
 #include "recon/LAdmmSolver.h"
 #include "recon/Metrics.h"
 #include "recon/learned/LearnedModel.h"
@@ -148,4 +152,50 @@ TEST(ConvergentL2O, FusedStepMatchesTheReferenceStep) {
   LAdmmState s;
   s.x = torch::zeros({1, 1, 4, 4});
   EXPECT_FALSE(LAdmmSolver::fusesStep(s));
+}
+
+// A contracted prox c·R (--contraction) is the prox of a strongly convex prior: L-ADMM converges faster
+// than with the plain ℓ₁-type prior (on the papers' geometry geometrically: docs/learned-methods.md). On
+// this 32² geometry: 0.0044 against 0.0014 at 200 iterations, 0.0012 against 0.0005 at 400.
+TEST(ConvergentL2O, ContractedProxConvergesFaster) {
+  const auto op = tinyOperator();
+  torch::manual_seed(9);
+  const TrainingSet data = TrainingSet::simulate(op, 4, 93, 0.015);
+  std::map<double, std::map<int, double>> worst;  // contraction → cap → largest residual
+  for (const double c : {1.0, 0.88}) {
+    ModelSpec spec = shrinkageSpec();
+    spec.contraction = c;
+    spec.relaxation = 1.5;
+    spec.steps.alpha = 100;  // the shipped Scale_L2O's steps, on the region's boundary
+    spec.steps.beta = 0.00098;
+    spec.steps.lambda = 0.0099;
+    spec.tolerance = 0;  // run to the cap
+    torch::manual_seed(10);
+    auto model = makeLearnedModel(spec, op);
+    for (const int cap : {50, 200, 400}) {
+      const LearnedInference r = model->infer(data.sinograms, data.fbp, cap, nullptr);
+      worst[c][cap] = *std::max_element(r.iterateResidual.begin(), r.iterateResidual.end());
+    }
+    std::printf("contraction %.2f: largest residual %.3g at 50, %.3g at 200, %.3g at 400\n", c, worst[c][50], worst[c][200], worst[c][400]);
+  }
+  for (const int cap : {200, 400}) EXPECT_GT(worst[1.0][cap], 2 * worst[0.88][cap]) << cap;
+  EXPECT_LT(worst[0.88][400], 1e-3);
+  EXPECT_GT(worst[1.0][400], 1e-3);
+}
+
+TEST(ConvergentL2O, ContractionIsWrittenOnlyWhenSetAndChecked) {
+  ModelSpec spec = shrinkageSpec();
+  EXPECT_FALSE(spec.toJson().contains("contraction"));
+  spec.contraction = 0.88;
+  EXPECT_DOUBLE_EQ(ModelSpec::fromJson(spec.toJson(), "test").contraction, 0.88);
+  for (const double bad : {0.0, 1.5}) {
+    nlohmann::json j = spec.toJson();
+    j["contraction"] = bad;
+    EXPECT_THROW(ModelSpec::fromJson(j, "card.json"), InputError) << bad;
+  }
+  // The weights carry over: a contracted model starts from an uncontracted one of the same layout.
+  const auto op = tinyOperator();
+  auto from = makeLearnedModel(shrinkageSpec(), op);
+  auto to = makeLearnedModel(spec, op);
+  EXPECT_NO_THROW(to->initialiseFrom(*from));
 }
