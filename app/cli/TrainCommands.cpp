@@ -204,10 +204,13 @@ int runTrain(const Args& args) {
   JobContext job("train");
   const TrainingOutcome outcome = trainModel(plan, env, job);
   const TrainingResult& result = outcome.result;
-  std::printf("%s: %d epoch(s), %lld steps, %.0f s; validation PSNR %.2f dB; test PSNR %.2f dB, SSIM %.3f on %lld "
+  // Validation runs at the end of an epoch: a run stopped inside its first epoch has none yet.
+  char validation[40] = "n/a (no epoch finished)";
+  if (!result.history.empty()) std::snprintf(validation, sizeof validation, "%.2f dB", result.validationPsnr);
+  std::printf("%s: %d epoch(s), %lld steps, %.0f s; validation PSNR %s; test PSNR %.2f dB, SSIM %.3f on %lld "
               "images (seed %lld); wrote %s/model.pt and model.json\n",
               modelDisplayName(kind).c_str(), result.epochsDone, static_cast<long long>(result.steps), result.seconds,
-              result.validationPsnr, outcome.testPsnr, outcome.testSsim, static_cast<long long>(outcome.testCount),
+              validation, outcome.testPsnr, outcome.testSsim, static_cast<long long>(outcome.testCount),
               cl.integer("test-seed"), out.c_str());
   return 0;
 }

@@ -117,11 +117,13 @@ ConvL2ONetImpl::Steps tvMinSteps() {
 nlohmann::json LearnedModel::parameterReport() const { return {{"trainable", trainableParameters()}}; }
 
 void LearnedModel::initialiseFrom(const LearnedModel& trained) {
-  // The weights carry over whatever the output projection or the prox's contraction (neither is part of them).
+  // The weights carry over whatever the output projection, the prox's contraction or a (nonzero) spectral
+  // bound of L2O's N (none is part of them; a model's own bound is enforced on the copied weights).
   auto weightsLayout = [](const ModelSpec& s) {
     nlohmann::json j = s.trainedJson();
     j.erase("box_output");
     j.erase("contraction");
+    if (j.value("r_lipschitz", 0.0) > 0) j["r_lipschitz"] = "bounded";
     return j;
   };
   if (weightsLayout(trained.spec()) != weightsLayout(spec_))
@@ -184,8 +186,10 @@ void L2OModel::initialiseFrom(const LearnedModel& trained) {
   const auto* l2o = dynamic_cast<const L2OModel*>(&trained);
   // Scale_L2O's steps are frozen by its spec, so it only starts from a Scale_L2O of the same spec.
   if (!l2o || spec_.kind == ModelKind::ScaleL2O || l2o->spec().channels > spec_.channels)
-    return LearnedModel::initialiseFrom(trained);
-  net_->embed(*l2o->net_);
+    LearnedModel::initialiseFrom(trained);
+  else
+    net_->embed(*l2o->net_);
+  net_->enforceConvergenceRegion(ConvL2ONetImpl::kFreshNormIterations);  // this spec's bounds, from step 0
 }
 
 nlohmann::json L2OModel::parameterReport() const {

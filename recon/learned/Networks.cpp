@@ -49,7 +49,7 @@ ConvL2ONetImpl::ConvL2ONetImpl(int channels, bool trainSteps, Steps initial, Pro
     kVector_ = register_buffer("K_u", torch::randn({1, 1, 128, 128}));
     for (size_t i = 0; i < rWeight_.size(); ++i)
       rVectors_.push_back(register_buffer("R" + std::to_string(i) + "_u", torch::randn({1, c, 64, 64})));
-    normIterations_ = 50;  // the first enforceConvergenceRegion() (L2OModel's constructor) starts the vectors
+    normIterations_ = kFreshNormIterations;  // the first enforceConvergenceRegion() (L2OModel's constructor) starts the vectors
   }
 }
 
@@ -125,9 +125,10 @@ double ConvL2ONetImpl::kNorm(int64_t size, int iterations) const {
                    [&](const torch::Tensor& t) { return applyKt(t); }, iterations);
 }
 
-void ConvL2ONetImpl::enforceConvergenceRegion() {
+void ConvL2ONetImpl::enforceConvergenceRegion(int powerIterations) {
   clampSteps();
   if (!(rLipschitz_ > 0)) return;
+  if (powerIterations > 0) normIterations_ = powerIterations;
   torch::NoGradGuard noGrad;
   // λα ≤ 1 (only Implicit L2O's steps move).
   const double logSum = logAlpha_.item<double>() + logLambda_.item<double>();
@@ -169,7 +170,7 @@ void ConvL2ONetImpl::initialiseAsTv() {
     rWeight_[i].mul_(0.1);  // 0.1 × the near-identity start: 1 % of the default scale
     rBias_[i].zero_();
   }
-  normIterations_ = 50;
+  normIterations_ = kFreshNormIterations;
 }
 
 std::vector<torch::Tensor> ConvL2ONetImpl::stepParameters() const {

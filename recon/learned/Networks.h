@@ -46,8 +46,10 @@ class ConvL2ONetImpl : public torch::nn::Module, public LAdmmProblem {
   void clampSteps();
   // After each optimiser step: clampSteps(), and with rLipschitz > 0 also λα ≤ 1, N's convolutions
   // rescaled to spectral norm ≤ rLipschitz and K to αβ(‖K‖² + 1) ≤ 0.98 (norms by power iteration with
-  // persistent vectors, so a few iterations per step suffice).
-  void enforceConvergenceRegion();
+  // persistent vectors, so a few iterations per step suffice; `powerIterations` > 0 overrides that count,
+  // e.g. kFreshNormIterations after weights were replaced).
+  static constexpr int kFreshNormIterations = 50;
+  void enforceConvergenceRegion(int powerIterations = 0);
   // K = [forward difference along x; along y; the other channels at a tenth of their initial values],
   // N's residual branches at 1 % of their initial scale with zero bias: for the Shrinkage prox and
   // TV-Min's step sizes this is TV-Min (up to K's zero-padded boundary and the small extra channels).

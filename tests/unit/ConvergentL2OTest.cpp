@@ -90,6 +90,30 @@ TEST(ConvergentL2O, ConvergenceRegionHoldsAfterAnyOptimiserStep) {
   EXPECT_LE(st.alpha * st.lambda, 1.0 + 1e-6);
 }
 
+TEST(ConvergentL2O, InitialisingUnderATighterBoundEnforcesIt) {
+  // A model started from one trained under a looser spectral bound holds its own bound from step 0.
+  torch::manual_seed(9);
+  const auto op = tinyOperator();
+  auto loose = makeLearnedModel(shrinkageSpec(0.3), op);
+  {
+    torch::NoGradGuard noGrad;
+    for (auto& p : loose->module().parameters()) p.mul_(100.0);  // R well past the loose bound
+  }
+  loose->afterOptimizerStep();
+  auto tight = makeLearnedModel(shrinkageSpec(0.05), op);
+  tight->initialiseFrom(*loose);
+  const auto looseParams = dynamic_cast<L2OModel*>(loose.get())->net()->named_parameters();
+  const auto params = dynamic_cast<L2OModel*>(tight.get())->net()->named_parameters();
+  for (int i = 0; i < 3; ++i) {
+    const std::string name = "R" + std::to_string(i) + "_weight";
+    EXPECT_GT(convNorm(looseParams[name], 16), 0.3 * 0.9) << "R layer " << i;
+    EXPECT_LE(convNorm(params[name], 16), 0.05 * 1.02) << "R layer " << i;
+  }
+  // Only a nonzero bound may differ: an unbounded N has no power-iteration buffers to carry over.
+  auto unbounded = makeLearnedModel(shrinkageSpec(0.0), op);
+  EXPECT_THROW(unbounded->initialiseFrom(*loose), UsageError);
+}
+
 TEST(ConvergentL2O, ResidualModelsKeepTheirCardAndWeightsFingerprint) {
   // The new keys are written only when set: a residual-prox card is unchanged, so shipped calibrations
   // bound to its fingerprint stay valid.
