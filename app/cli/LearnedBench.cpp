@@ -14,6 +14,7 @@
 
 #include "Commands.h"
 #include "recon/Job.h"
+#include "recon/FusedUpdates.h"
 #include "recon/LAdmmSolver.h"
 #include "recon/learned/LearnedMethods.h"
 #include "recon/learned/Trainer.h"
@@ -135,17 +136,44 @@ nlohmann::json benchLearned(const ReconstructionEnvironment& env, int reps, int 
     };
     const double convMs = convs(torch::MemoryFormat::Contiguous), convLastMs = convs(torch::MemoryFormat::ChannelsLast);
     const double convBest = std::min(convMs, convLastMs);
+    // The fused step's parts, each timed alone on its own operands (their sum exceeds the step by the
+    // cache reuse between them).
+    nlohmann::json parts;
+    if (fuses) {
+      const LAdmmState& z = fusedState;
+      const auto st = net->steps();
+      const double alpha = st.alpha.item<double>(), lambda = st.lambda.item<double>();
+      const torch::Tensor kx = net->applyK(z.x).contiguous(z.p.suggest_memory_format()), ax = env.op->forward(z.x.squeeze(1));
+      parts = {{"K", medianOf(reps, [&] { net->applyK(z.x); })},
+               {"K_channels_last", medianOf(reps, [&] { net->applyK(z.x).contiguous(z.p.suggest_memory_format()); })},
+               {"A", medianOf(reps, [&] { env.op->forward(z.x.squeeze(1)); })},
+               {"prox", medianOf(reps, [&] { net->proxNoGrad(z.p, lambda); })},
+               {"prox_argument", medianOf(reps, [&] { fused::proxArgument(z.p, z.nu1, kx, lambda, alpha); })},
+               {"dual_update", medianOf(reps, [&] { fused::dualUpdate(z.nu1, kx, z.p, alpha); })},
+               {"data_block", medianOf(reps, [&] {
+                  LAdmmSolver::projectBall(fused::proxArgument(z.w, z.nu2, ax, lambda, alpha), d, delta);
+                  fused::dualUpdate(z.nu2, ax, z.w, alpha);
+                })},
+               {"Kt", medianOf(reps, [&] { net->applyKt(z.nu1); })},
+               {"At", medianOf(reps, [&] { env.op->adjoint(z.nu2); })}};
+    }
     std::printf("%s L-ADMM iteration, batch %d: %.1f ms %s (reference path: %.1f ms); its three R convolutions "
                 "alone: %.1f ms (channels-last %.1f ms); iteration / convolutions %.2fx (goal <= 1.4x), reference %.2fx\n",
                 modelDisplayName(kind).c_str(), batch, iterationMs, fuses ? "fused" : "(no fused path on this device)", referenceMs, convMs, convLastMs,
                 iterationMs / convBest, referenceMs / convBest);
+    if (!parts.empty()) {
+      std::printf("  its parts alone (ms):");
+      for (const auto& [name, ms] : parts.items()) std::printf(" %s %.1f", name.c_str(), ms.get<double>());
+      std::printf("\n");
+    }
     out[kind == ModelKind::ScaleL2O ? "scale_l2o_iteration" : "implicit_l2o_iteration"] = {{"iteration_ms", iterationMs},
                                   {"fused", fuses},
                                   {"reference_iteration_ms", referenceMs},
                                   {"r_convolutions_ms", convMs},
                                   {"r_convolutions_channels_last_ms", convLastMs},
                                   {"ratio", iterationMs / convBest},
-                                  {"reference_ratio", referenceMs / convBest}};
+                                  {"reference_ratio", referenceMs / convBest},
+                                  {"parts_ms", parts}};
   }
 
   // JFB: memory must not grow with the iteration cap (only the last step keeps a graph).
