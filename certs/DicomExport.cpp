@@ -15,6 +15,7 @@
 
 #include "certs/CertificateProperty.h"
 #include "certs/DicomWriting.h"
+#include "recon/AtomicFile.h"
 #include "recon/Errors.h"
 #include "recon/Runtime.h"
 #include "recon/Sha256.h"
@@ -93,17 +94,11 @@ void saveAtomically(DcmFileFormat& file, const std::string& path) {
   const fs::path target(path);
   std::error_code ec;
   if (!target.parent_path().empty()) fs::create_directories(target.parent_path(), ec);
-  const fs::path tmp = target.parent_path() / (".tmp-" + target.filename().string());
-  const OFCondition c = file.saveFile(tmp.c_str(), EXS_LittleEndianExplicit);
-  if (c.bad()) {
-    fs::remove(tmp, ec);
-    throw InputError(path, std::string("cannot write DICOM file: ") + c.text());
-  }
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw InputError(path, "cannot move the written file into place");
-  }
+  // An exclusive, unpredictable temporary (recon/AtomicFile.h): a link planted in the folder is never followed.
+  writeFileViaPath(path, [&](const std::string& tmp) {
+    const OFCondition c = file.saveFile(tmp.c_str(), EXS_LittleEndianExplicit);
+    if (c.bad()) throw InputError(path, std::string("cannot write DICOM file: ") + c.text());
+  });
 }
 
 }  // namespace dicomio

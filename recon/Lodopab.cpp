@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "recon/AtomicFile.h"
 #include "recon/Errors.h"
 #include "recon/Rng.h"
 
@@ -100,20 +101,16 @@ void writeHdf5Stack(const std::string& path, const torch::Tensor& stack) {
   if (stack.dim() != 3) throw InputError(path, "expected a (n, rows, cols) stack");
   silenceHdf5();
   const torch::Tensor data = stack.to(torch::kCPU, torch::kFloat32).contiguous();
-  const fs::path target(path), tmp = target.parent_path() / (".tmp-" + target.filename().string());
-  {
+  writeFileViaPath(path, [&](const std::string& tmp) {
     Handle file(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
     if (!file.valid()) throw InputError(path, "cannot create file");
     const hsize_t dims[3] = {hsize_t(data.size(0)), hsize_t(data.size(1)), hsize_t(data.size(2))};
     Handle space(H5Screate_simple(3, dims, nullptr), H5Sclose);
     Handle set(H5Dcreate2(file, "data", H5T_IEEE_F32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-    if (!set.valid() || H5Dwrite(set, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data_ptr<float>()) < 0) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
+    if (!set.valid() || H5Dwrite(set, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data_ptr<float>()) < 0)
       throw InputError(path, "cannot write dataset 'data'");
-    }
-  }
-  fs::rename(tmp, target);
+    if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) throw InputError(path, "cannot write the file (disk full?)");
+  });
 }
 
 LodopabDataset::LodopabDataset(const std::string& path, std::shared_ptr<const RadonOperator> op, NoiseModel noise,

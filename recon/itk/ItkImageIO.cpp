@@ -10,6 +10,7 @@
 #include <functional>
 #include <numeric>
 
+#include "recon/AtomicFile.h"
 #include "recon/Errors.h"
 
 namespace trustct {
@@ -74,19 +75,16 @@ void writeItkImage(const std::string& path, const RawImage& image) {
     throw InputError(path, "pixel count does not match the size");
   std::copy(image.data.begin(), image.data.end(), out->GetBufferPointer());
   // Written beside the target and renamed, so a reader never sees half a file (extension kept for ITK).
-  const std::filesystem::path target(path);
-  const std::filesystem::path tmp = target.parent_path() / (".tmp-" + target.filename().string());
-  try {
-    auto writer = itk::ImageFileWriter<Image3>::New();
-    writer->SetFileName(tmp.string());
-    writer->SetInput(out);
-    writer->Update();
-    std::filesystem::rename(tmp, target);
-  } catch (const std::exception& e) {
-    std::error_code ec;
-    std::filesystem::remove(tmp, ec);
-    throw InputError(path, std::string("could not write: ") + e.what());
-  }
+  writeFileViaPath(path, [&](const std::string& tmp) {
+    try {
+      auto writer = itk::ImageFileWriter<Image3>::New();
+      writer->SetFileName(tmp);
+      writer->SetInput(out);
+      writer->Update();
+    } catch (const std::exception& e) {
+      throw InputError(path, std::string("could not write: ") + e.what());
+    }
+  });
 }
 
 }  // namespace trustct

@@ -60,10 +60,20 @@ std::string storedModelProblem(const std::string& directory) {
   return {};
 }
 
+std::string serializedArchive(torch::serialize::OutputArchive& archive) {
+  std::string bytes;
+  archive.save_to([&](const void* data, size_t n) {
+    bytes.append(static_cast<const char*>(data), n);
+    return n;
+  });
+  return bytes;
+}
+
 void saveWeights(const LearnedModel& model, const std::string& path) {
   torch::serialize::OutputArchive archive;
   const_cast<LearnedModel&>(model).module().save(archive);
-  writeFileAtomically(path, [&](std::ostream& out) { archive.save_to(out); });
+  const std::string bytes = serializedArchive(archive);
+  writeFileAtomically(path, [&](std::ostream& out) { out << bytes; });
 }
 
 void loadWeights(LearnedModel& model, const std::string& path, const torch::Device& device) {
@@ -81,8 +91,12 @@ void saveModel(const LearnedModel& model, const Geometry& geometry, const std::s
   std::error_code ec;
   fs::create_directories(directory, ec);
   if (ec) throw InputError(directory, "cannot create model folder: " + ec.message());
-  const std::string weights = (fs::path(directory) / kWeightsFile).string();
-  saveWeights(model, weights);
+  // Weights, card and Markdown card appear as one set (a crash leaves the previous model or the new one).
+  FileSetWriter files(directory);
+  torch::serialize::OutputArchive archive;
+  const_cast<LearnedModel&>(model).module().save(archive);
+  const std::string bytes = serializedArchive(archive);
+  const std::string weights = files.add(kWeightsFile, [&](std::ostream& out) { out << bytes; });
   card["format"] = "trustct-model";
   card["version"] = kCardVersion;
   card["model"] = modelId(model.spec().kind);
@@ -93,12 +107,14 @@ void saveModel(const LearnedModel& model, const Geometry& geometry, const std::s
   card["geometry_fingerprint"] = geometry.fingerprint();
   card["weights"] = {{"file", kWeightsFile}, {"sha256", sha256File(weights)}, {"bytes", fs::file_size(weights)}};
   card["weights_fingerprint"] = model.weightsFingerprint();
-  writeTextAtomically((fs::path(directory) / kCardFile).string(), card.dump(2) + "\n");
-  writeTextAtomically((fs::path(directory) / kMarkdownFile).string(), markdownCard(card));
+  files.add(kCardFile, [&](std::ostream& out) { out << card.dump(2) << "\n"; });
+  files.add(kMarkdownFile, [&](std::ostream& out) { out << markdownCard(card); });
+  files.commit();
 }
 
 StoredModel loadModel(const std::string& directory, std::shared_ptr<const RadonOperator> op, const torch::Device& device) {
   const std::string cardPath = (fs::path(directory) / kCardFile).string();
+  completeInterruptedCommit(directory);  // a save stopped between its files: finish it
   if (const std::string problem = storedModelProblem(directory); !problem.empty()) throw InputError(directory, problem);
   StoredModel stored;
   stored.directory = directory;

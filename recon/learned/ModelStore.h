@@ -29,6 +29,10 @@ void saveModel(const LearnedModel& model, const Geometry& geometry, const std::s
 // model was trained for another geometry than `op`'s.
 StoredModel loadModel(const std::string& directory, std::shared_ptr<const RadonOperator> op, const torch::Device& device);
 
+// The archive's bytes, serialised in memory first: LibTorch's stream writer throws from its destructor
+// when the stream fails mid-write (a full disk aborted the process), so files get finished bytes only.
+std::string serializedArchive(torch::serialize::OutputArchive& archive);
+
 // Raw weights without a card (checkpoint-free export and tests).
 void saveWeights(const LearnedModel& model, const std::string& path);
 void loadWeights(LearnedModel& model, const std::string& path, const torch::Device& device);

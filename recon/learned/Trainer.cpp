@@ -12,6 +12,7 @@
 #include "recon/Metrics.h"
 #include "recon/Rng.h"
 #include "recon/SimulatedDataset.h"
+#include "recon/learned/ModelStore.h"
 
 namespace trustct {
 namespace {
@@ -170,7 +171,8 @@ void Trainer::saveCheckpoint(const TrainingResult& r, int epoch, int64_t batchIn
                                 {"seconds", r.seconds},     {"history", r.history}, {"sessions", r.sessions},
                                 {"spec", model_.spec().toJson()}};
   archive.write("state", c10::IValue(state.dump()));
-  writeFileAtomically(options_.checkpointPath, [&](std::ostream& out) { archive.save_to(out); });
+  const std::string bytes = serializedArchive(archive);
+  writeFileAtomically(options_.checkpointPath, [&](std::ostream& out) { out << bytes; });
 }
 
 void Trainer::checkpointIfCancelled(const JobContext& ctx, const TrainingResult& r, int epoch, int64_t batchInEpoch) const {
@@ -218,6 +220,11 @@ TrainingResult Trainer::run(const TrainingSet& train, const TrainingSet& validat
   TrainingResult r;
   int epoch = 0;
   int64_t firstBatch = 0;
+  if (!options_.checkpointPath.empty()) {
+    const std::filesystem::path folder = std::filesystem::path(options_.checkpointPath).parent_path();
+    if (const int stale = removeStaleTemporaries(folder.empty() ? "." : folder.string()); stale > 0)
+      ctx.report(0, "removed " + std::to_string(stale) + " temporary file(s) of an earlier, killed run");
+  }
   if (options_.resume && !options_.checkpointPath.empty() && loadCheckpoint(r, epoch, firstBatch)) {
     char msg[160];
     std::snprintf(msg, sizeof msg, "resumed at epoch %d, batch %lld (%lld steps)", epoch + 1,
