@@ -96,6 +96,7 @@ LAdmmResult LAdmmSolver::solve(const torch::Tensor& d, const torch::Tensor& delt
     if (ctx) ctx->throwIfCancelled();
     LAdmmState next = s;
     step(next, d, delta, steps);
+    result.previousState = s;
     residual = (next.x - s.x).flatten(1).norm(2, 1);
     firstReached = torch::where((firstReached == 0).logical_and(residual <= options.tolerance),
                                 torch::full_like(firstReached, k), firstReached);

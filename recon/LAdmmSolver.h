@@ -49,6 +49,7 @@ struct LAdmmOptions {
 struct LAdmmResult {
   torch::Tensor x;                        // (B, 1, H, W)
   LAdmmState state;                       // final state (for a last differentiable step)
+  LAdmmState previousState;               // the state one iteration before (state = T_ρ(previousState))
   int iterations = 0;                     // iterations run (the batch stops when every sample has converged)
   std::vector<double> iterateResidual;    // per sample ‖x^k − x^{k−1}‖₂ at the last iteration
   std::vector<int> sampleIterations;      // per sample: first iteration whose residual ≤ tolerance, else the cap

@@ -132,6 +132,8 @@ int runTrain(const Args& args) {
                                    {"box-output", "", "U-Net: project the output onto [0, 1] (the box constraint holds by construction)", ""},
                                    {"relaxation", "RHO", "L2O: over-relaxation 1 <= RHO < 2 of the L-ADMM solve (1: plain iteration)", "1"},
                                    {"contraction", "C", "L2O: scale the learned prox by 0 < C <= 1, the prox of a strongly convex prior, so the solve converges linearly (1: off)", "1"},
+                                   {"rate-penalty", "MU", "L2O: add MU * max(0, q - --rate-target)^2 to the loss, q the solve's measured contraction factor at its last iterate (0: off)", "0"},
+                                   {"rate-target", "Q", "L2O: contraction factor 0 < Q < 1 the rate penalty allows", "0.94"},
                                    {"steps-from", "FILE", "Scale_L2O: frozen steps from an optimize-steps result", ""},
                                    {"alpha", "A", "L2O initial/frozen alpha", ""},
                                    {"beta", "B", "L2O initial/frozen beta", ""},
@@ -182,6 +184,12 @@ int runTrain(const Args& args) {
   if (cl.has("step-lr")) options.stepSizeLearningRate = cl.number("step-lr");
   if (cl.has("step-lr") && !(options.stepSizeLearningRate > 0)) throw UsageError("--step-lr must be > 0");
   if (cl.has("lr-final") && !(options.finalLearningRate > 0)) throw UsageError("--lr-final must be > 0");
+  options.ratePenalty = cl.number("rate-penalty");
+  options.rateTarget = cl.number("rate-target");
+  if (!(options.ratePenalty >= 0)) throw UsageError("--rate-penalty must be >= 0");
+  if (!(options.rateTarget > 0 && options.rateTarget < 1)) throw UsageError("--rate-target must be in (0, 1)");
+  if (options.ratePenalty > 0 && kind != ModelKind::ImplicitL2O && kind != ModelKind::ScaleL2O)
+    throw UsageError("--rate-penalty applies to the L2O models only");
   options.checkpointPath = (std::filesystem::path(out) / "checkpoint.pt").string();
   options.checkpointSeconds = 60 * cl.number("checkpoint-minutes");
   options.resume = cl.has("resume");

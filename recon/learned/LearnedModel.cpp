@@ -172,14 +172,25 @@ LearnedInference L2OModel::infer(const torch::Tensor& d, const torch::Tensor& fb
   return {r.x, r.iterations, r.iterateResidual, r.sampleIterations};
 }
 
-torch::Tensor L2OModel::trainingOutput(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations) {
+LearnedModel::TrainingForward L2OModel::trainingForward(const torch::Tensor& d, const torch::Tensor& fbp,
+                                                       int maxIterations, bool measureContraction) {
   net_->train();
   LAdmmSolver solver(op_, *net_);
-  LAdmmState state = solver.solve(d, net_->delta(d).detach(), fbp.clamp(0.0, 1.0), net_->steps(),
-                                  {spec_.tolerance, maxIterations - 1, spec_.relaxation}, nullptr)
-                         .state;
-  solver.step(state, d, net_->delta(d), net_->steps());  // the one differentiable step (JFB)
-  return state.x;
+  const torch::Tensor delta = net_->delta(d);
+  const LAdmmResult solved = solver.solve(d, delta.detach(), fbp.clamp(0.0, 1.0), net_->steps(),
+                                          {spec_.tolerance, maxIterations - 1, spec_.relaxation}, nullptr);
+  LAdmmState last = solved.state;
+  solver.step(last, d, delta, net_->steps());  // the one differentiable step (JFB)
+  TrainingForward out{last.x, {}};
+  if (measureContraction && solved.previousState.x.defined()) {
+    LAdmmState before = solved.previousState;
+    solver.step(before, d, delta, net_->steps());
+    // The relaxed map z ↦ z + ρ(T(z) − z) that the solve iterates, applied to both states.
+    const torch::Tensor dz = solved.state.x - solved.previousState.x;
+    const torch::Tensor moved = (1.0 - spec_.relaxation) * dz + spec_.relaxation * (last.x - before.x);
+    out.contraction = moved.flatten(1).norm(2, 1) / dz.flatten(1).norm(2, 1).clamp_min(1e-12);
+  }
+  return out;
 }
 
 void L2OModel::initialiseFrom(const LearnedModel& trained) {

@@ -68,6 +68,18 @@ class LearnedModel {
   // Fixed-point models: maxIterations − 1 iterations without gradients, then the differentiable one, so
   // the loss sees exactly the iterate that infer() returns with the same cap.
   virtual torch::Tensor trainingOutput(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations) = 0;
+  // trainingOutput() and, when asked and the model is an iteration, its contraction factor along its
+  // slowest direction (B), differentiable: after K iterations z_K − z_{K−1} is dominated by that
+  // direction, so ‖T(z_K) − T(z_{K−1})‖ / ‖z_K − z_{K−1}‖ (in x) estimates the rate the solve converges
+  // at — a penalty on it keeps training from slowing the iteration (docs/learned-methods.md).
+  struct TrainingForward {
+    torch::Tensor x;
+    torch::Tensor contraction;  // undefined when not measured
+  };
+  virtual TrainingForward trainingForward(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations,
+                                          bool measureContraction) {
+    return {trainingOutput(d, fbp, maxIterations), {}};
+  }
 
   // Trainable step sizes (Implicit L2O), optimised with their own learning rate; none by default.
   virtual std::vector<torch::Tensor> stepSizeParameters() { return {}; }
@@ -100,7 +112,11 @@ class L2OModel : public LearnedModel {
   L2OModel(const ModelSpec& spec, std::shared_ptr<const RadonOperator> op);
   torch::nn::Module& module() override { return *net_; }
   LearnedInference infer(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations, JobContext* ctx) override;
-  torch::Tensor trainingOutput(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations) override;
+  torch::Tensor trainingOutput(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations) override {
+    return trainingForward(d, fbp, maxIterations, false).x;
+  }
+  TrainingForward trainingForward(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations,
+                                  bool measureContraction) override;
   void afterOptimizerStep() override { net_->enforceConvergenceRegion(); }
   void initialiseFrom(const LearnedModel& trained) override;
   std::vector<torch::Tensor> stepSizeParameters() override { return net_->stepParameters(); }

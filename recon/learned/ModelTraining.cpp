@@ -69,6 +69,8 @@ TrainingOutcome trainModel(const TrainingPlan& plan, const ReconstructionEnviron
         {"ssim", outcome.testSsim},
         {"max_iterations", plan.spec.maxIterations},
         {"ms_per_slice", outcome.msPerSlice}}}};
+  if (options.ratePenalty > 0)
+    card["training"]["rate_penalty"] = {{"weight", options.ratePenalty}, {"target", options.rateTarget}};
   if (auto* l2o = dynamic_cast<L2OModel*>(model.get())) {
     const auto s = l2o->net()->stepValues();
     card["learned_steps"] = {{"alpha", s.alpha}, {"beta", s.beta}, {"lambda", s.lambda}, {"s", s.s}};

@@ -143,8 +143,14 @@ Trainer::Trainer(LearnedModel& model, const torch::Device& device, TrainingOptio
 }
 
 double Trainer::step(const torch::Tensor& images, const torch::Tensor& sinograms, const torch::Tensor& fbp) {
-  const torch::Tensor x = model_.trainingOutput(sinograms.to(device_), fbp.to(device_), options_.trainIterations);
-  const torch::Tensor loss = torch::mse_loss(x, images.to(device_));
+  const LearnedModel::TrainingForward out = model_.trainingForward(sinograms.to(device_), fbp.to(device_),
+                                                                   options_.trainIterations, options_.ratePenalty > 0);
+  torch::Tensor loss = torch::mse_loss(out.x, images.to(device_));
+  lastContraction_ = -1;
+  if (out.contraction.defined()) {
+    lastContraction_ = out.contraction.detach().mean().item<double>();
+    loss = loss + options_.ratePenalty * (out.contraction - options_.rateTarget).clamp_min(0.0).pow(2).mean();
+  }
   const double value = loss.item<double>();
   if (!std::isfinite(value))
     throw TrainingDiverged(modelDisplayName(model_.spec().kind) + " training diverged: the loss is not finite (lower " +
@@ -261,6 +267,7 @@ TrainingResult Trainer::run(const TrainingSet& train, const TrainingSet& validat
       torch::manual_seed(options_.seed * 1000003ULL + static_cast<uint64_t>(r.steps));  // Lipschitz probes
       r.lastLoss = step(train.images.index_select(0, idx), train.sinograms.index_select(0, idx),
                         train.fbp.index_select(0, idx));
+      r.lastContraction = lastContraction_;
       lossSum += r.lastLoss;
       ++lossCount;
       ++r.steps;
@@ -268,9 +275,10 @@ TrainingResult Trainer::run(const TrainingSet& train, const TrainingSet& validat
       r.seconds = priorSeconds + since(t0);
       r.sessions.back()["seconds"] = since(t0);
       r.sessions.back()["last_step"] = r.steps;
-      char msg[200];
-      std::snprintf(msg, sizeof msg, "epoch %d/%d, batch %lld/%lld, loss %.3e, val PSNR %s", epoch + 1, options_.epochs,
-                    static_cast<long long>(b + 1), static_cast<long long>(batches), r.lastLoss,
+      char msg[240], rate[40] = "";
+      if (r.lastContraction >= 0) std::snprintf(rate, sizeof rate, ", contraction %.4f", r.lastContraction);
+      std::snprintf(msg, sizeof msg, "epoch %d/%d, batch %lld/%lld, loss %.3e%s, val PSNR %s", epoch + 1,
+                    options_.epochs, static_cast<long long>(b + 1), static_cast<long long>(batches), r.lastLoss, rate,
                     r.history.empty() ? "n/a" : (std::to_string(r.validationPsnr).substr(0, 5) + " dB").c_str());
       // The fraction counts this session's steps only, so the hub's ETA stays right after a resume.
       ctx.report(double(r.steps - priorSteps) / double(std::max<int64_t>(1, totalSteps - priorSteps)), msg);

@@ -50,12 +50,17 @@ struct TrainingOptions {
   int64_t maxSteps = -1;       // stop after this many optimiser steps in total (< 0: all epochs)
   double maxSeconds = -1;      // stop (with a checkpoint) after this much wall time in this session
   std::string sessionNote;     // recorded per session in the result (the CLI's exact command)
+  // Fixed-point models: loss += ratePenalty · mean_b max(0, q_b − rateTarget)², q_b the iteration's
+  // measured contraction factor (LearnedModel::trainingForward); 0: off.
+  double ratePenalty = 0;
+  double rateTarget = 0.94;
 };
 
 struct TrainingResult {
   int epochsDone = 0;
   int64_t steps = 0;
   double lastLoss = 0;
+  double lastContraction = -1;  // batch mean of the measured contraction factor (< 0: not measured)
   double validationPsnr = 0;
   double seconds = 0;           // wall time over all sessions (resumes included)
   nlohmann::json history = nlohmann::json::array();  // per epoch: loss, validation PSNR, seconds
@@ -101,7 +106,8 @@ class Trainer {
   torch::Device device_;
   TrainingOptions options_;
   torch::optim::Adam optimizer_;
-  int64_t plannedSteps_ = 0;  // epochs × batches (or maxSteps): the cosine schedule's horizon
+  int64_t plannedSteps_ = 0;
+  double lastContraction_ = -1;  // of the last step (TrainingOptions::ratePenalty)  // epochs × batches (or maxSteps): the cosine schedule's horizon
   TrainingObserver observer_;
 };
 

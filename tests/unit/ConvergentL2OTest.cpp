@@ -114,6 +114,36 @@ TEST(ConvergentL2O, InitialisingUnderATighterBoundEnforcesIt) {
   EXPECT_THROW(unbounded->initialiseFrom(*loose), UsageError);
 }
 
+TEST(ConvergentL2O, MeasuredContractionIsTheSolvesOwnRateAndDifferentiable) {
+  // Deep in a linearly converging solve the residual shrinks by the slowest mode's factor per iteration;
+  // trainingForward's estimate of that factor must agree with what inference observes.
+  torch::manual_seed(10);
+  const auto op = tinyOperator();
+  ModelSpec spec = shrinkageSpec(0.2);
+  spec.relaxation = 1.5;
+  spec.contraction = 0.88;
+  spec.tolerance = 0;  // run every iteration
+  auto model = makeLearnedModel(spec, op);
+  const TrainingSet data = TrainingSet::simulate(op, 2, 21, 0.015);
+  const int k = 120;
+  const LearnedInference a = model->infer(data.sinograms, data.fbp, k, nullptr);
+  const LearnedInference b = model->infer(data.sinograms, data.fbp, k + 1, nullptr);
+  const LearnedModel::TrainingForward out = model->trainingForward(data.sinograms, data.fbp, k + 1, true);
+  ASSERT_TRUE(out.contraction.defined());
+  EXPECT_TRUE(out.contraction.requires_grad());
+  for (int i = 0; i < 2; ++i) {
+    const double observed = b.iterateResidual[i] / a.iterateResidual[i];
+    const double measured = out.contraction[i].item<double>();
+    EXPECT_GT(measured, 0.5) << i;  // one step's ratio: it oscillates about the rate (rotating modes)
+    EXPECT_LT(measured, 1.1) << i;
+    EXPECT_NEAR(measured, observed, 0.02) << "image " << i;
+  }
+  // Off, or for a model without an iteration, nothing is measured.
+  EXPECT_FALSE(model->trainingForward(data.sinograms, data.fbp, k + 1, false).contraction.defined());
+  auto unet = makeLearnedModel(ModelSpec::defaults(ModelKind::UNet), op);
+  EXPECT_FALSE(unet->trainingForward(data.sinograms, data.fbp, 1, true).contraction.defined());
+}
+
 TEST(ConvergentL2O, ResidualModelsKeepTheirCardAndWeightsFingerprint) {
   // The new keys are written only when set: a residual-prox card is unchanged, so shipped calibrations
   // bound to its fingerprint stay valid.
