@@ -7,6 +7,7 @@
 
 #include "recon/AtomicFile.h"
 #include "recon/Errors.h"
+#include "recon/Sha256.h"
 
 namespace trustct {
 
@@ -58,6 +59,8 @@ nlohmann::json CertificateCalibration::toJson() const {
           {"provenance", provenance},
           {"properties", props}};
 }
+
+std::string CertificateCalibration::fingerprint() const { return sha256Hex(toJson().dump()).substr(0, 16); }
 
 CertificateCalibration CertificateCalibration::fromJson(const nlohmann::json& j, const std::string& source) {
   CertificateCalibration c;

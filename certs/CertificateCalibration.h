@@ -44,6 +44,8 @@ class CertificateCalibration {
 
   const PropertyCalibration* find(const std::string& property) const;
   nlohmann::json toJson() const;
+  // 16 hex digits of the SHA-256 of toJson(): changes with any value, threshold or binding.
+  std::string fingerprint() const;
   static CertificateCalibration fromJson(const nlohmann::json& j, const std::string& source);
   static CertificateCalibration load(const std::string& path);
   void save(const std::string& path) const;  // atomic

@@ -160,7 +160,8 @@ ExportedInstance writeCertificateSr(const ExportStudy& study, const InstanceInfo
     b.text(DSRTypes::RT_hasConceptMod, coded("111001", "DCM", "Algorithm Name"), "TrustCT certificate " + c.property);
     b.text(DSRTypes::RT_hasConceptMod, coded("111003", "DCM", "Algorithm Version"), algorithm.softwareVersion);
     b.text(DSRTypes::RT_hasConceptMod, coded("111002", "DCM", "Algorithm Parameters"),
-           "reconstruction " + algorithm.id + " (" + algorithm.fingerprint + "); calibrated CDF " + formatDecimal(c.cdf));
+           "reconstruction " + algorithm.id + " (" + algorithm.fingerprint + "); calibration " +
+               algorithm.calibrationFingerprint + "; calibrated CDF " + formatDecimal(c.cdf));
     b.up();
     b.code(DSRTypes::RT_contains, coded("C0034375", "UMLS", "Qualitative Evaluations"), coded(qualityCode(c.label)));
     b.up();

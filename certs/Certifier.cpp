@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "certs/CertifiedReconstruction.h"
 #include "certs/DataRegularization.h"
 #include "recon/Errors.h"
 #include "recon/Job.h"
@@ -78,8 +79,7 @@ CertificateCalibration calibrate(const ReconstructionEnvironment& env, const Rec
     const ReconstructionOutput out = model.reconstruct(torch::stack(sinos), inner);
     for (int64_t i = 0; i < n; ++i) {
       CertificateInput truth{samples[i].image, samples[i].sinogram, env.op.get(), std::nullopt};
-      CertificateInput inferred{out.images[i], samples[i].sinogram, env.op.get(), std::nullopt};
-      if (!out.iterateResidual.empty()) inferred.iterateResidual = out.iterateResidual[i];
+      const CertificateInput inferred = certificateInput(out, i, samples[i].sinogram, *env.op);
       for (const auto& p : suite.properties()) {
         const bool fromTruth = p->calibrationSource() == CertificateProperty::Source::GroundTruth;
         if (auto v = p->evaluate(fromTruth ? truth : inferred)) cal.properties[p->name()].values.push_back(v->value);

@@ -17,7 +17,6 @@
 #include "certs/DicomWriting.h"
 #include "recon/AtomicFile.h"
 #include "recon/Errors.h"
-#include "recon/Runtime.h"
 #include "recon/Sha256.h"
 
 namespace trustct {
@@ -192,14 +191,13 @@ ExportStudy ExportStudy::from(const GridImage& input, const ExportOptions& optio
 CertifiedDicomExporter::CertifiedDicomExporter(GridPlacement placement, ExportStudy study, ExportOptions options)
     : placement_(placement), study_(std::move(study)), options_(std::move(options)), uids_(options_.uidRoot) {}
 
-ExportedMethod CertifiedDicomExporter::write(const ReconstructionMethod& method, const torch::Tensor& image,
+ExportedMethod CertifiedDicomExporter::write(const AlgorithmInfo& algorithm, const torch::Tensor& image,
                                              const CertificateReport& report, const std::string& description,
                                              const std::string& outDir, int seriesNumber) {
   namespace fs = std::filesystem;
   if (image.dim() != 2 || image.size(0) != image.size(1))
-    throw InputError(method.id(), "expected one square reconstruction (N, N)");
-  const AlgorithmInfo algorithm{method.id(), method.displayName(), method.fingerprint(), "TrustCT " + versionString()};
-  const std::string ctPath = (fs::path(outDir) / (method.id() + "_ct.dcm")).string();
+    throw InputError(algorithm.id, "expected one square reconstruction (N, N)");
+  const std::string ctPath = (fs::path(outDir) / (algorithm.id + "_ct.dcm")).string();
   const int n = static_cast<int>(image.size(0));
   // Software Versions: ours, the method, and its fingerprint (SHA-256 of the weights for learned models).
   const std::string softwareVersions = algorithm.softwareVersion + "\\" + algorithm.id + "\\" + algorithm.fingerprint.substr(0, 64);
@@ -208,7 +206,7 @@ ExportedMethod CertifiedDicomExporter::write(const ReconstructionMethod& method,
   const torch::Tensor hu = attenuationToHu(image.detach().to(torch::kCPU, torch::kFloat64)).round().clamp(-32768, 32767)
                                .to(torch::kInt16).contiguous();
 
-  InstanceInfo ctInfo{uids_.next(), uids_.next(), "TrustCT " + method.displayName() + " reconstruction", seriesNumber,
+  InstanceInfo ctInfo{uids_.next(), uids_.next(), "TrustCT " + algorithm.name + " reconstruction", seriesNumber,
                       today(), nowTime()};
   DcmFileFormat file;
   DcmDataset& ds = *file.getDataset();
@@ -244,7 +242,7 @@ ExportedMethod CertifiedDicomExporter::write(const ReconstructionMethod& method,
   put(ds, DCM_DerivationDescription, description.substr(0, 1024), p);
   if (study_.referencesSource) putCode(ds, DCM_DerivationCodeSequence, {"113085", "DCM", "Spatial resampling"}, p);
   putCode(ds, DCM_DerivationCodeSequence,
-          {localCodeOf(method.id()), kLocalScheme, method.displayName() + " sparse-angle CT reconstruction"}, p);
+          {localCodeOf(algorithm.id), kLocalScheme, algorithm.name + " sparse-angle CT reconstruction"}, p);
   if (study_.referencesSource) {
     DcmItem* src = nullptr;
     ds.findOrCreateSequenceItem(DCM_SourceImageSequence, src, -2);
@@ -295,22 +293,16 @@ ExportedMethod CertifiedDicomExporter::write(const ReconstructionMethod& method,
 
   ExportedMethod out;
   out.ct = {ctPath, UID_CTImageStorage, ctInfo.sopUid, ctInfo.seriesUid};
-  InstanceInfo srInfo{uids_.next(), uids_.next(), "TrustCT certificates of " + method.displayName(), seriesNumber + 1,
+  InstanceInfo srInfo{uids_.next(), uids_.next(), "TrustCT certificates of " + algorithm.name, seriesNumber + 1,
                       today(), nowTime()};
   out.sr = writeCertificateSr(study_, srInfo, algorithm, report, out.ct, uids_.next(),
-                              (fs::path(outDir) / (method.id() + "_sr.dcm")).string(), uids_);
+                              (fs::path(outDir) / (algorithm.id + "_sr.dcm")).string(), uids_);
   if (options_.keyObjectForFailures && report.overall == Label::Fail) {
-    InstanceInfo koInfo{uids_.next(), uids_.next(), "TrustCT rejected " + method.displayName(), seriesNumber + 2,
+    InstanceInfo koInfo{uids_.next(), uids_.next(), "TrustCT rejected " + algorithm.name, seriesNumber + 2,
                         today(), nowTime()};
-    out.keyObject = writeRejectionKos(study_, koInfo, report, out.ct, (fs::path(outDir) / (method.id() + "_kos.dcm")).string());
+    out.keyObject = writeRejectionKos(study_, koInfo, report, out.ct, (fs::path(outDir) / (algorithm.id + "_kos.dcm")).string());
   }
   return out;
-}
-
-std::string derivationDescription(const ReconstructionMethod& method, const std::string& inputDescription,
-                                  const CertificateReport& report) {
-  return "Reconstructed by TrustCT with " + method.displayName() + " from a " + inputDescription +
-         "; certificates overall " + labelName(report.overall);
 }
 
 }  // namespace trustct

@@ -10,10 +10,10 @@
 #include <string>
 
 #include "certs/Certificate.h"
+#include "certs/CertifiedReconstruction.h"
 #include "certs/DicomUid.h"
 #include "recon/DicomCt.h"
 #include "recon/ModelGrid.h"
-#include "recon/ReconstructionMethod.h"
 
 namespace trustct {
 
@@ -49,9 +49,9 @@ class CertifiedDicomExporter {
  public:
   CertifiedDicomExporter(GridPlacement placement, ExportStudy study, ExportOptions options);
 
-  // Writes <outDir>/<method>_ct.dcm, <method>_sr.dcm and, when failing, <method>_kos.dcm.
+  // Writes <outDir>/<id>_ct.dcm, <id>_sr.dcm and, when failing, <id>_kos.dcm for the image `algorithm` made.
   // image: (N, N) reconstruction in μ/μ_max; `description` says what it was reconstructed from.
-  ExportedMethod write(const ReconstructionMethod& method, const torch::Tensor& image, const CertificateReport& report,
+  ExportedMethod write(const AlgorithmInfo& algorithm, const torch::Tensor& image, const CertificateReport& report,
                        const std::string& description, const std::string& outDir, int seriesNumber);
 
   const ExportStudy& study() const { return study_; }
@@ -62,10 +62,6 @@ class CertifiedDicomExporter {
   ExportOptions options_;
   UidGenerator uids_;
 };
-
-// The Derivation Description of an exported reconstruction (CLI and GUI): method, input, overall label.
-std::string derivationDescription(const ReconstructionMethod& method, const std::string& inputDescription,
-                                  const CertificateReport& report);
 
 // DCM 111237 / 111236 / 111235: usable, usable but below the standard, unusable.
 struct CodedValue {

@@ -16,11 +16,6 @@ struct InstanceInfo {
   std::string date, time;  // content date/time (now)
 };
 
-// The method as the equipment and SR describe it: name, version, fingerprint (SHA-256 where a model file exists).
-struct AlgorithmInfo {
-  std::string id, name, fingerprint, softwareVersion;
-};
-
 constexpr const char* kManufacturer = "TrustCT";
 constexpr const char* kLocalScheme = "99TRUSTCT";  // declared in every instance's Coding Scheme Identification
 

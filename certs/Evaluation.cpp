@@ -5,8 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "certs/CertifiedReconstruction.h"
 #include "recon/Job.h"
-#include "recon/Metrics.h"
 
 namespace trustct {
 
@@ -37,44 +37,40 @@ MethodSummary Evaluator::evaluate(const ReconstructionMethod& method, const Data
   std::map<std::string, int64_t> applicable;
   int64_t withTruth = 0, iterative = 0, converged = 0;
   double seconds = 0, iterations = 0, psnrSquares = 0, ssimSquares = 0;
+  const CertifiedReconstruction certified(method, &certifier_, *env_.op);
   for (int64_t first = 0; first < data.size(); first += batchSize) {
     ctx.throwIfCancelled();
     const int64_t n = std::min<int64_t>(batchSize, data.size() - first);
     std::vector<Sample> samples;
-    std::vector<torch::Tensor> sinos;
+    std::vector<torch::Tensor> sinos, references;
     for (int64_t i = 0; i < n; ++i) {
       samples.push_back(data.get(first + i));
       sinos.push_back(samples.back().sinogram);
+      references.push_back(samples.back().image);
     }
     JobContext inner(method.displayName(), &ctx);
-    const ReconstructionOutput out = method.reconstruct(torch::stack(sinos), inner);
-    seconds += out.seconds;
+    const std::vector<CertifiedResult> results = certified.run(torch::stack(sinos), references, inner);
     for (int64_t i = 0; i < n; ++i) {
-      CertificateInput in{out.images[i], samples[i].sinogram, env_.op.get(), std::nullopt};
-      if (!out.iterateResidual.empty()) in.iterateResidual = out.iterateResidual[i];
-      CertificateReport r = certifier_.certify(method.id(), in);
-      if (!out.iterations.empty()) {
-        r.iterations = out.iterations[i];
-        r.converged = bool(out.converged[i]);
+      const CertifiedResult& result = results[i];
+      seconds += result.seconds;
+      if (result.iterations) {
         ++iterative;
-        converged += out.converged[i] ? 1 : 0;
-        iterations += out.iterations[i];
-        s.maxIterations = std::max(s.maxIterations, out.iterations[i]);
+        converged += *result.converged ? 1 : 0;
+        iterations += *result.iterations;
+        s.maxIterations = std::max(s.maxIterations, *result.iterations);
       }
-      if (samples[i].image.defined()) {
-        r.psnr = psnr(out.images[i], samples[i].image);
-        r.ssim = ssim(out.images[i], samples[i].image);
-        s.psnr += *r.psnr;
-        s.ssim += *r.ssim;
-        psnrSquares += *r.psnr * *r.psnr;
-        ssimSquares += *r.ssim * *r.ssim;
+      if (result.psnr) {
+        s.psnr += *result.psnr;
+        s.ssim += *result.ssim;
+        psnrSquares += *result.psnr * *result.psnr;
+        ssimSquares += *result.ssim * *result.ssim;
         ++withTruth;
       }
-      for (const auto& c : r.certificates) {
+      for (const auto& c : result.report->certificates) {
         ++applicable[c.property];
         if (c.label == Label::Fail) s.failPercent[c.property] += 1;
       }
-      if (perSample) perSample->push_back({samples[i].name, out.images[i], std::move(r)});
+      if (perSample) perSample->push_back({samples[i].name, result.image, result.measuredReport()});
     }
     s.count += n;
     ctx.report(double(s.count) / data.size(), method.displayName() + ": " + std::to_string(s.count) + " of " +

@@ -1,7 +1,8 @@
 #pragma once
 // Runs methods over a data set, certifies every output and aggregates the papers' comparison table:
 // mean PSNR / SSIM, percentage of fail labels per property, parameter count, time per slice.
-// Used by `trustct-cli evaluate`, `demo`, and the GUI's comparison.
+// Each image is certified through CertifiedReconstruction, the path the GUI and `trustct-cli reconstruct`
+// and `export` take for one case. Used by `trustct-cli evaluate` and `demo`.
 #include <nlohmann/json.hpp>
 
 #include <map>

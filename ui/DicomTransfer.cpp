@@ -6,13 +6,12 @@
 #include <QTemporaryDir>
 #include <cstdio>
 
-#include "certs/DicomExport.h"
+#include "certs/ExportSession.h"
 #include "recon/Errors.h"
-#include "recon/MethodRegistry.h"
 
 namespace trustct::ui {
 
-DicomTransfer::DicomTransfer(ReconstructionEnvironment env, QObject* parent) : QObject(parent), env_(std::move(env)) {
+DicomTransfer::DicomTransfer(QObject* parent) : QObject(parent) {
   pool_.setMaxThreadCount(1);
 }
 
@@ -23,11 +22,11 @@ DicomTransfer::~DicomTransfer() {
 
 void DicomTransfer::post(std::function<void()> f) { QMetaObject::invokeMethod(this, std::move(f), Qt::QueuedConnection); }
 
-void DicomTransfer::exportCase(const CaseData& c, std::vector<ExportItem> items, const QString& outDir,
+void DicomTransfer::exportCase(const CaseData& c, std::vector<CertifiedResult> results, const QString& outDir,
                                std::optional<DicomNode> sendTo) {
   busy_ = true;
   cancelled_ = false;
-  pool_.start([this, c, items = std::move(items), outDir, sendTo] {
+  pool_.start([this, c, items = std::move(results), outDir, sendTo] {
     const int total = int(items.size()) + (sendTo ? 1 : 0);
     QStringList files;
     try {
@@ -41,28 +40,22 @@ void DicomTransfer::exportCase(const CaseData& c, std::vector<ExportItem> items,
       } else if (!QFileInfo(outDir).isDir()) {
         throw InputError(dir, "no such folder");
       }
-      const ExportOptions options;
-      UidGenerator uids(options.uidRoot);
-      CertifiedDicomExporter exporter(c.grid.placement, ExportStudy::from(c.grid, options, uids), options);
-      int seriesNumber = 9001;  // as `trustct-cli export`
-      QStringList lines{QString::fromStdString(exporter.study().note)};
+      ExportSession session(c.grid, c.description, ExportOptions{});
+      QStringList lines{QString::fromStdString(session.study().note)};
       for (size_t i = 0; i < items.size(); ++i) {
         if (cancelled_) throw CancelledError();
-        const ExportItem& item = items[i];
-        post([this, i, total, id = item.methodId] {
+        const CertifiedResult& item = items[i];
+        post([this, i, total, id = item.algorithm.id] {
           Q_EMIT progress(int(i), total, tr("Writing %1…").arg(QString::fromStdString(id)));
         });
-        const auto method = MethodRegistry::instance().create(item.methodId, env_);
-        const ExportedMethod out = exporter.write(*method, item.image, item.report,
-                                                  derivationDescription(*method, c.description, item.report), dir, seriesNumber);
-        seriesNumber += 10;
+        const ExportedMethod out = session.write(item, dir);
         QStringList written{QString::fromStdString(out.ct.path), QString::fromStdString(out.sr.path)};
         if (out.keyObject) written << QString::fromStdString(out.keyObject->path);
         files << written;
         QStringList names;
         for (const QString& f : written) names << QFileInfo(f).fileName();
         lines << tr("%1 (overall %2): %3")
-                     .arg(QString::fromStdString(method->displayName()), QString::fromStdString(labelName(item.report.overall)),
+                     .arg(QString::fromStdString(item.algorithm.name), QString::fromStdString(labelName(item.report->overall)),
                           names.join(", "));
       }
       if (sendTo) {

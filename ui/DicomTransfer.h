@@ -1,10 +1,9 @@
 #pragma once
-// Certified DICOM export and PACS transfer of the window's results, in a worker thread: per finished
-// method the CT image and certificate SR (and KOS when it fails) through the CLI's CertifiedDicomExporter,
-// C-STORE of those files and C-ECHO through certs/DicomNetwork. One task at a time; progress and the
-// outcome (file names, the peer's statuses, or the error) arrive as signals in the GUI thread.
-#include <torch/types.h>
-
+// Certified DICOM export and PACS transfer of the window's results, in a worker thread: the results go
+// through the ExportSession `trustct-cli export` uses (per result the CT image and certificate SR, and a KOS
+// when it fails, named by the AlgorithmInfo captured when the method ran), C-STORE of those files and
+// C-ECHO through certs/DicomNetwork. One task at a time; progress and the outcome (file names, the peer's
+// statuses, or the error) arrive as signals in the GUI thread.
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -14,27 +13,21 @@
 #include <optional>
 #include <vector>
 
-#include "certs/Certificate.h"
+#include "certs/CertifiedReconstruction.h"
 #include "certs/DicomNetwork.h"
 #include "ui/CaseSource.h"
 
 namespace trustct::ui {
 
-struct ExportItem {
-  std::string methodId;
-  torch::Tensor image;  // (N, N) reconstruction in μ/μ_max
-  CertificateReport report;
-};
-
 class DicomTransfer : public QObject {
   Q_OBJECT
  public:
-  explicit DicomTransfer(ReconstructionEnvironment env, QObject* parent = nullptr);
+  explicit DicomTransfer(QObject* parent = nullptr);
   ~DicomTransfer() override;  // cancels and waits
 
-  // Writes the certified DICOM of every item into outDir; with `sendTo`, into a temporary folder that is
-  // sent to the node in one association and then removed.
-  void exportCase(const CaseData& c, std::vector<ExportItem> items, const QString& outDir,
+  // Writes the certified DICOM of every result (each must have a report) into outDir; with `sendTo`, into a
+  // temporary folder that is sent to the node in one association and then removed.
+  void exportCase(const CaseData& c, std::vector<CertifiedResult> results, const QString& outDir,
                   std::optional<DicomNode> sendTo = std::nullopt);
   void echo(const DicomNode& node);
   void cancel() { cancelled_ = true; }  // takes effect before the next method
@@ -50,7 +43,6 @@ class DicomTransfer : public QObject {
  private:
   void post(std::function<void()> f);
 
-  ReconstructionEnvironment env_;
   QThreadPool pool_;
   std::atomic<bool> cancelled_{false};
   bool busy_ = false;  // GUI thread only

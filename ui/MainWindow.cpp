@@ -54,7 +54,7 @@ MainWindow::MainWindow(ReconstructionEnvironment env, QWidget* parent) : QMainWi
   setCentralWidget(grid_);
   runner_ = new ReconstructionRunner(env_, this);
   loader_ = new CaseLoader(env_, this);
-  transfer_ = new DicomTransfer(env_, this);
+  transfer_ = new DicomTransfer(this);
   loadCertifier();
   loadUserModels();
   loadPresets();
@@ -543,14 +543,10 @@ bool MainWindow::startTransfer(const QString& folder, std::optional<DicomNode> n
     showError(tr("DICOM transfer running"), tr("wait until the current export, transfer or connection test has finished"));
     return false;
   }
-  std::vector<ExportItem> items;
+  std::vector<CertifiedResult> items;
   for (const MethodPanel* p : grid_->panels()) {  // in the comparison's order
     const auto it = runner_->results().find(p->methodId());
-    if (it == runner_->results().end() || !it->second.report) continue;
-    const viewer::ImageBuffer& b = it->second.image;
-    items.push_back({it->first,
-                     torch::from_blob(const_cast<float*>(b.pixels.data()), {b.height, b.width}, torch::kFloat32).clone(),
-                     *it->second.report});
+    if (it != runner_->results().end() && it->second.report) items.push_back(it->second);
   }
   if (items.empty()) {
     showError(tr("Nothing to export"), certifier_ ? tr("no method has finished yet")

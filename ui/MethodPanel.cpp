@@ -136,14 +136,15 @@ void MethodPanel::setProgress(double fraction, double etaSeconds, const QString&
   view_->setPlaceholder(tr("Reconstructing…\n%1").arg(message));
 }
 
-void MethodPanel::setResult(const MethodResult& result, const std::function<QString(const std::string&)>& propertyTitle,
+void MethodPanel::setResult(const CertifiedResult& result, const std::function<QString(const std::string&)>& propertyTitle,
                             const QString& noCertificatesReason) {
   result_ = result;
   QString status = result.seconds < 1 ? tr("%1 ms").arg(result.seconds * 1000, 0, 'f', 0)
                                       : tr("%1 s").arg(result.seconds, 0, 'f', 1);
-  if (result.iterations > 0) status += tr(" · %1 it").arg(result.iterations);
+  if (result.iterations) status += tr(" · %1 it").arg(*result.iterations);
   setState(State::Finished, status);
-  view_->setImage(result.image);
+  image_ = imageBufferFrom(result.image);
+  view_->setImage(image_);
   if (result.psnr && result.ssim)
     metricsLabel_->setText(tr("PSNR <b>%1</b> dB · SSIM <b>%2</b>").arg(*result.psnr, 0, 'f', 2).arg(*result.ssim, 0, 'f', 3));
   else
@@ -167,9 +168,9 @@ void MethodPanel::setFailed(const QString& message) {
 void MethodPanel::setDifference(const viewer::ImageBuffer* reference) {
   if (!result_) return;
   if (reference && !reference->empty())
-    view_->setImage(viewer::difference(result_->image, *reference), viewer::VtkImageView::ColorMap::Diverging);
+    view_->setImage(viewer::difference(image_, *reference), viewer::VtkImageView::ColorMap::Diverging);
   else
-    view_->setImage(result_->image);
+    view_->setImage(image_);
 }
 
 QString pixelReadout(const viewer::VtkImageView& view, viewer::PointF at, bool hounsfield) {

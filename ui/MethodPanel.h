@@ -27,7 +27,7 @@ class MethodPanel : public QFrame {
   State state() const { return state_; }
   viewer::VtkImageView* view() const { return view_; }
   viewer::CertificateBadgeBar* badges() const { return badges_; }
-  const std::optional<MethodResult>& result() const { return result_; }
+  const std::optional<CertifiedResult>& result() const { return result_; }
   QString metricsText() const;
   QString statusText() const;
 
@@ -36,7 +36,7 @@ class MethodPanel : public QFrame {
   void setQueued();
   void setRunning();
   void setProgress(double fraction, double etaSeconds, const QString& message);
-  void setResult(const MethodResult& result, const std::function<QString(const std::string&)>& propertyTitle,
+  void setResult(const CertifiedResult& result, const std::function<QString(const std::string&)>& propertyTitle,
                  const QString& noCertificatesReason);
   void setCancelled();
   void setFailed(const QString& message);
@@ -62,7 +62,8 @@ class MethodPanel : public QFrame {
   QLabel* metricsLabel_;
   QLabel* cursorLabel_;
   viewer::CertificateBadgeBar* badges_;
-  std::optional<MethodResult> result_;
+  std::optional<CertifiedResult> result_;
+  viewer::ImageBuffer image_;      // the result's image as the view shows it
   viewer::ImageBuffer reference_;  // for Reference panels
 };
 

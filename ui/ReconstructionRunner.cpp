@@ -12,7 +12,6 @@
 #include "recon/Errors.h"
 #include "recon/Job.h"
 #include "recon/MethodRegistry.h"
-#include "recon/Metrics.h"
 
 namespace trustct::ui {
 
@@ -116,7 +115,7 @@ void ReconstructionRunner::runMethod(const std::shared_ptr<Run>& run, const std:
   }
   enum class Outcome { Finished, Cancelled, Failed } outcome = Outcome::Finished;
   QString error;
-  MethodResult result;
+  CertifiedResult result;
   if (run->parent.cancelRequested()) {
     outcome = Outcome::Cancelled;
   } else {
@@ -124,26 +123,8 @@ void ReconstructionRunner::runMethod(const std::shared_ptr<Run>& run, const std:
     try {
       ctx.run([&](JobContext& job) {
         const auto method = MethodRegistry::instance().create(id, env_);
-        const ReconstructionOutput out = method->reconstruct(c.sinogram.unsqueeze(0), job);
-        job.throwIfCancelled();
-        const torch::Tensor image = out.images[0];
-        result.methodId = id;
-        result.image = imageBufferFrom(image);
-        result.seconds = out.seconds;
-        if (!out.iterations.empty()) result.iterations = out.iterations[0];
-        if (certifier) {
-          CertificateInput in{image, c.sinogram, env_.op.get(), std::nullopt};
-          if (!out.iterateResidual.empty()) in.iterateResidual = out.iterateResidual[0];
-          result.report = certifier->certify(id, in);
-        }
-        if (c.reference.defined()) {
-          result.psnr = psnr(image, c.reference);
-          result.ssim = ssim(image, c.reference);
-          if (result.report) {
-            result.report->psnr = result.psnr;
-            result.report->ssim = result.ssim;
-          }
-        }
+        const CertifiedReconstruction certified(*method, certifier.get(), *env_.op);
+        result = std::move(certified.run(c.sinogram.unsqueeze(0), {c.reference}, job).at(0));
       });
     } catch (const CancelledError&) {
       outcome = Outcome::Cancelled;

@@ -1,9 +1,10 @@
 #pragma once
-// Runs the reconstruction methods of one case in a worker thread, one after another, and certifies
-// each output — the same library calls as `trustct-cli demo`. Progress comes from the core's
-// ProgressHub and is re-posted to the GUI thread (throttled); cancel() cancels the run's parent
-// JobContext, which every method checks once per iteration. A cancelled or failed method delivers no
-// result at all. Signals are emitted in the GUI thread.
+// Runs the reconstruction methods of one case in a worker thread, one after another, and certifies each
+// output through CertifiedReconstruction, the same call as `trustct-cli reconstruct` and `export`: a result
+// keeps the image tensor and the method's AlgorithmInfo from when it ran, which the export writes. Progress
+// comes from the core's ProgressHub and is re-posted to the GUI thread (throttled); cancel() cancels the
+// run's parent JobContext, which every method checks once per iteration. A cancelled or failed method
+// delivers no result at all. Signals are emitted in the GUI thread.
 #include <QObject>
 #include <QString>
 #include <QThreadPool>
@@ -13,21 +14,13 @@
 #include <string>
 #include <vector>
 
+#include "certs/CertifiedReconstruction.h"
 #include "certs/Certifier.h"
 #include "recon/Job.h"
 #include "ui/CaseSource.h"
 #include "viewer/ImageBuffer.h"
 
 namespace trustct::ui {
-
-struct MethodResult {
-  std::string methodId;
-  viewer::ImageBuffer image;
-  std::optional<CertificateReport> report;  // empty when no calibration is loaded
-  std::optional<double> psnr, ssim;         // when the case has a reference
-  double seconds = 0;
-  int iterations = 0;                        // 0 for direct methods
-};
 
 viewer::ImageBuffer imageBufferFrom(const torch::Tensor& image);  // (H, W) float tensor
 
@@ -47,7 +40,7 @@ class ReconstructionRunner : public QObject {
   void discard();  // cancel and forget the run: no more signals from it
   bool isRunning() const;
   bool waitForDone(int msecs = -1);  // worker idle (events may still be queued)
-  const std::map<std::string, MethodResult>& results() const { return results_; }
+  const std::map<std::string, CertifiedResult>& results() const { return results_; }
 
  Q_SIGNALS:
   void methodQueued(const QString& id);
@@ -71,7 +64,7 @@ class ReconstructionRunner : public QObject {
   QThreadPool pool_;
   std::shared_ptr<Run> run_;  // current run (GUI thread only)
   int hubToken_ = 0;
-  std::map<std::string, MethodResult> results_;
+  std::map<std::string, CertifiedResult> results_;
 };
 
 }  // namespace trustct::ui

@@ -7,8 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "Commands.h"
-#include "certs/DicomExport.h"
+#include "certs/CertifiedReconstruction.h"
 #include "certs/DicomNetwork.h"
+#include "certs/ExportSession.h"
 #include "recon/Errors.h"
 #include "recon/Job.h"
 #include "recon/MethodRegistry.h"
@@ -108,30 +109,26 @@ int runExport(const Args& args) {
   exportOptions.uidRoot = cl.value("uid-root");
   exportOptions.anonymize = cl.has("anonymize");
   exportOptions.keyObjectForFailures = !cl.has("no-key-object");
-  UidGenerator uids(exportOptions.uidRoot);  // validates the root before any work
+  (void)UidGenerator(exportOptions.uidRoot);  // validates the root before any work
   const InputOptions options = inputOptionsFrom(cl);
   const ReconstructionEnvironment env = environmentFrom(cl);
   const std::vector<std::string> ids = MethodRegistry::instance().parseList(cl.value("methods"), env);
   const Certifier certifier = certifierFrom(cl, env);
   const ReconstructionInput in = loadReconstructionInput(input, *env.op, options);
-  CertifiedDicomExporter exporter(in.grid.placement, ExportStudy::from(in.grid, exportOptions, uids), exportOptions);
-  std::printf("%s: %s\n%s\n", input.c_str(), in.description.c_str(), exporter.study().note.c_str());
+  ExportSession session(in.grid, in.description, exportOptions);
+  std::printf("%s: %s\n%s\n", input.c_str(), in.description.c_str(), session.study().note.c_str());
 
   ProgressPrinter progress(cl.has("progress"));
-  nlohmann::json manifest = {{"input", input}, {"description", in.description}, {"note", exporter.study().note},
-                             {"study_instance_uid", exporter.study().identity.studyInstanceUid}, {"methods", nlohmann::json::object()}};
-  int seriesNumber = 9001;
+  nlohmann::json manifest = {{"input", input}, {"description", in.description}, {"note", session.study().note},
+                             {"study_instance_uid", session.study().identity.studyInstanceUid}, {"methods", nlohmann::json::object()}};
   for (const auto& id : ids) {
     const auto method = MethodRegistry::instance().create(id, env);
+    const CertifiedReconstruction certified(*method, &certifier, *env.op);
     JobContext ctx("export " + id);
-    ReconstructionOutput result;
-    ctx.run([&](JobContext& c) { result = method->reconstruct(in.sinogram.unsqueeze(0), c); });
-    CertificateInput certIn{result.images[0], in.sinogram, env.op.get(), std::nullopt};
-    if (!result.iterateResidual.empty()) certIn.iterateResidual = result.iterateResidual[0];
-    const CertificateReport report = certifier.certify(method->id(), certIn);
-    const std::string description = derivationDescription(*method, in.description, report);
-    const ExportedMethod files = exporter.write(*method, result.images[0], report, description, outDir, seriesNumber);
-    seriesNumber += 10;
+    std::vector<CertifiedResult> results;
+    ctx.run([&](JobContext& c) { results = certified.run(in.sinogram.unsqueeze(0), {}, c); });
+    const CertificateReport& report = *results[0].report;
+    const ExportedMethod files = session.write(results[0], outDir);
     nlohmann::json entry = {{"overall", labelName(report.overall)}, {"ct", files.ct.path}, {"ct_sop_instance_uid", files.ct.sopInstanceUid},
                             {"sr", files.sr.path}, {"sr_sop_instance_uid", files.sr.sopInstanceUid}, {"certificates", report.toJson()}};
     if (files.keyObject) entry["kos"] = files.keyObject->path;

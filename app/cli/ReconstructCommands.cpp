@@ -5,11 +5,11 @@
 #include <nlohmann/json.hpp>
 
 #include "Commands.h"
+#include "certs/CertifiedReconstruction.h"
 #include "certs/DataRegularization.h"
 #include "certs/Evaluation.h"
 #include "recon/Errors.h"
 #include "recon/Job.h"
-#include "recon/Metrics.h"
 #include "recon/MethodRegistry.h"
 #include "recon/Npy.h"
 
@@ -59,31 +59,24 @@ int runReconstruct(const Args& args) {
   if (cl.has("max-iterations")) method->setMaxIterations(iterationCap(cl));
   ProgressPrinter progress(cl.has("progress"));
   JobContext ctx(method->displayName());
-  ReconstructionOutput result;
   const torch::Tensor batch = d.dim() == 2 ? d.unsqueeze(0) : d;
-  ctx.run([&](JobContext& c) { result = method->reconstruct(batch, c); });
-  writeNpy(out, d.dim() == 2 ? result.images[0] : result.images);
-  if (certifier) {
-    nlohmann::json reports = nlohmann::json::array();
-    for (int64_t i = 0; i < batch.size(0); ++i) {
-      CertificateInput in{result.images[i], batch[i], env.op.get(), std::nullopt};
-      if (!result.iterateResidual.empty()) in.iterateResidual = result.iterateResidual[i];
-      CertificateReport r = certifier->certify(method->id(), in);
-      if (!result.iterations.empty()) {
-        r.iterations = result.iterations[i];
-        r.converged = bool(result.converged[i]);
-      }
-      if (ref.defined()) {
-        const torch::Tensor refI = ref.dim() == 2 ? ref : ref[i];
-        r.psnr = psnr(result.images[i], refI);
-        r.ssim = ssim(result.images[i], refI);
-      }
-      reports.push_back(r.toJson());
-    }
-    writeJsonFile(cl.value("certificates"), (d.dim() == 2 ? reports[0] : reports).dump(2));
+  std::vector<torch::Tensor> references;
+  for (int64_t i = 0; ref.defined() && i < batch.size(0); ++i) references.push_back(ref.dim() == 2 ? ref : ref[i]);
+  const CertifiedReconstruction certified(*method, certifier ? &*certifier : nullptr, *env.op);
+  std::vector<CertifiedResult> results;
+  ctx.run([&](JobContext& c) { results = certified.run(batch, references, c); });
+  std::vector<torch::Tensor> images;
+  double seconds = 0;
+  nlohmann::json reports = nlohmann::json::array();
+  for (const CertifiedResult& r : results) {
+    images.push_back(r.image);
+    seconds += r.seconds;
+    if (certifier) reports.push_back(r.measuredReport().toJson());
   }
+  writeNpy(out, d.dim() == 2 ? images[0] : torch::stack(images));
+  if (certifier) writeJsonFile(cl.value("certificates"), (d.dim() == 2 ? reports[0] : reports).dump(2));
   std::printf("%s: %lld slice(s) in %.1f ms, wrote %s\n", method->displayName().c_str(),
-              static_cast<long long>(batch.size(0)), 1000 * result.seconds, out.c_str());
+              static_cast<long long>(batch.size(0)), 1000 * seconds, out.c_str());
   return 0;
 }
 

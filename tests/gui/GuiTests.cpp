@@ -30,14 +30,17 @@
 #include <QtCharts/QChartView>
 #include <QtTest/QtTest>
 #include <cmath>
+#include <filesystem>
 #include <memory>
 
 #include "certs/Certifier.h"
 #include "recon/DicomCt.h"
 #include "recon/ModelGrid.h"
 #include "recon/Geometry.h"
+#include "recon/MethodRegistry.h"
 #include "recon/Runtime.h"
 #include "recon/learned/LearnedMethods.h"
+#include "recon/learned/ModelStore.h"
 #include "ui/CertificateExplanationDialog.h"
 #include "ui/ComparisonExport.h"
 #include "ui/ComparisonGrid.h"
@@ -519,7 +522,7 @@ class GuiTests : public QObject {
       if (p->state() != MethodPanel::State::Finished) continue;
       QCOMPARE(int(p->view()->colorMap()), int(viewer::VtkImageView::ColorMap::Diverging));
       const torch::Tensor shown = tensorOf(p->view()->image());
-      const torch::Tensor result = tensorOf(p->result()->image);
+      const torch::Tensor result = p->result()->image;
       QVERIFY((shown - (result - reference)).abs().max().item<float>() < 1e-6f);
       // Zero exactly where the reconstruction agrees with the reference, and only there.
       const torch::Tensor agree = result == reference;
@@ -531,7 +534,7 @@ class GuiTests : public QObject {
     const viewer::ImageBuffer self = viewer::difference(panel("reference")->view()->image(), panel("reference")->view()->image());
     QVERIFY(std::all_of(self.pixels.begin(), self.pixels.end(), [](float v) { return v == 0; }));
     window_->grid()->setDifferenceMode(false);
-    QVERIFY(torch::equal(tensorOf(panel("fbp")->view()->image()), tensorOf(panel("fbp")->result()->image)));
+    QVERIFY(torch::equal(tensorOf(panel("fbp")->view()->image()), panel("fbp")->result()->image));
   }
 
   void certifiedDicomExportReadsBack() {
@@ -555,7 +558,7 @@ class GuiTests : public QObject {
       const CtSlice back = readDicomCt(ct.toStdString()).slices.at(0);
       QCOMPARE(back.rows, 128);
       const torch::Tensor hu = torch::from_blob(const_cast<float*>(back.hu.data()), {128, 128}, torch::kFloat32);
-      const torch::Tensor expected = attenuationToHu(tensorOf(p->result()->image));
+      const torch::Tensor expected = attenuationToHu(p->result()->image);
       const double error = (hu - expected).abs().max().item<double>();
       QVERIFY2(error <= 1.0, qPrintable(QString("%1: %2 HU").arg(p->title()).arg(error)));
       QCOMPARE(back.identity->studyInstanceUid, window_->currentCase()->grid.identity->studyInstanceUid);
@@ -567,6 +570,57 @@ class GuiTests : public QObject {
       QVERIFY2(errors == 0, qPrintable(f + ":\n" + out));
     }
     qInfo("%d files, dciodvfy: 0 errors each", int(files.size()));
+  }
+
+  // Provenance is taken when the method runs: the U-Net's weights are replaced on disk between the
+  // reconstruction and the export, and the exported SR and CT still name the weights that made the image.
+  void exportNamesTheWeightsThatMadeTheImage() {
+    QTemporaryDir resources;
+    std::filesystem::copy(resourceDir(), resources.path().toStdString(), std::filesystem::copy_options::recursive);
+    const ReconstructionEnvironment env = ReconstructionEnvironment::make(Geometry::paperDefault(), torch::kCPU,
+                                                                          resources.path().toStdString());
+    const std::vector<MethodInfo> methods = MethodRegistry::instance().methods(env);
+    if (std::none_of(methods.begin(), methods.end(), [](const MethodInfo& m) { return m.id == "unet" && m.available; }))
+      QSKIP("the shipped U-Net is not available");
+    window_ = std::make_unique<MainWindow>(env);
+    window_->setQuiet(true);
+    window_->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+    if (!window_->certifier()) QSKIP(qPrintable("no default calibration: " + window_->certifierProblem()));
+    const std::string ran = MethodRegistry::instance().create("unet", env)->fingerprint();
+    QVERIFY(open("demo:ellipses:7"));
+    window_->runner()->start(*window_->currentCase(), {"unet"});
+    waitForRun();
+    QTRY_VERIFY(window_->runner()->results().count("unet"));
+    QCOMPARE(window_->runner()->results().at("unet").algorithm.fingerprint, ran);
+
+    // Other weights under the same name: every parameter moved, saved with a consistent card.
+    const std::string modelDir = resources.path().toStdString() + "/models/unet";
+    StoredModel stored = loadModel(modelDir, env.op, torch::kCPU);
+    {
+      torch::NoGradGuard noGrad;
+      for (torch::Tensor& p : stored.model->module().parameters()) p.add_(0.01);
+    }
+    saveModel(*stored.model, env.geometry(), modelDir, stored.card);
+    const std::string onDisk = MethodRegistry::instance().create("unet", env)->fingerprint();
+    QVERIFY(onDisk != ran);
+
+    QTemporaryDir out;
+    QVERIFY(window_->exportCertifiedDicom(out.path()));
+    const auto [ok, summary, files] = waitForTransfer(window_->dicomTransfer());
+    QVERIFY2(ok, qPrintable(summary));
+    const auto bytes = [&](const QString& name) {
+      QFile f(out.filePath(name));
+      return f.open(QIODevice::ReadOnly) ? f.readAll().toStdString() : std::string();
+    };
+    const std::string sr = bytes("unet_sr.dcm"), ct = bytes("unet_ct.dcm");
+    QVERIFY(!sr.empty() && !ct.empty());
+    QVERIFY2(sr.find("reconstruction unet (" + ran + ")") != std::string::npos, qPrintable(QString::fromStdString(ran)));
+    QVERIFY(sr.find(onDisk) == std::string::npos);
+    QVERIFY(sr.find("calibration " + window_->certifier()->calibration().fingerprint()) != std::string::npos);
+    QVERIFY(ct.find(ran) != std::string::npos && ct.find(onDisk) == std::string::npos);  // Software Versions
+    qInfo("ran with %s, on disk at export %s: the SR names %s", ran.c_str(), onDisk.c_str(), ran.c_str());
+    window_.reset();  // before the resources it reads go
   }
 
   void pacsEchoAndSend() {

@@ -60,7 +60,7 @@ class DicomExport : public ::testing::Test {
     UidGenerator uids(options.uidRoot);
     CertifiedDicomExporter exporter(in.grid.placement, ExportStudy::from(in.grid, options, uids), options);
     if (studyOut) *studyOut = exporter.study();
-    return exporter.write(*fbp, image, certify(image, in.sinogram), "test export", dir.string(), 9001);
+    return exporter.write(AlgorithmInfo::of(*fbp, nullptr), image, certify(image, in.sinogram), "test export", dir.string(), 9001);
   }
 
   ReconstructionEnvironment env;
@@ -152,7 +152,7 @@ TEST_F(DicomExport, SinogramInputGetsAPlaceholderStudyAndFailuresAKeyObject) {
   failing.method = "fbp";
   failing.certificates.push_back({"fidelity", 3.0, 1.0, Label::Fail, {}});
   failing.overall = Label::Fail;
-  const ExportedMethod files = exporter.write(*fbp, phantom, failing, "test", dir.string(), 9001);
+  const ExportedMethod files = exporter.write(AlgorithmInfo::of(*fbp, nullptr), phantom, failing, "test", dir.string(), 9001);
   ASSERT_TRUE(files.keyObject.has_value());
   const std::string kos = bytesOf(files.keyObject->path);
   EXPECT_NE(kos.find("113001"), std::string::npos);  // Rejected for Quality Reasons

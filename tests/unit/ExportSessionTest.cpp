@@ -1,0 +1,115 @@
+// ExportSession: the certified export GUI and CLI share — one study, series 9001, 9011, … in the order
+// written, and the files name the AlgorithmInfo the result carries, never a method looked up again.
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "certs/Certifier.h"
+#include "certs/ExportSession.h"
+#include "recon/DirectMethods.h"
+#include "recon/Errors.h"
+#include "recon/Job.h"
+#include "recon/ReconstructionInput.h"
+
+using namespace trustct;
+namespace fs = std::filesystem;
+
+namespace {
+std::string bytesOf(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+std::string attribute(const std::string& path, const DcmTagKey& tag) {
+  DcmFileFormat file;
+  if (file.loadFile(path.c_str()).bad()) return "<unreadable>";
+  OFString value;
+  file.getDataset()->findAndGetOFStringArray(tag, value);
+  return value.c_str();
+}
+
+class ExportSessionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    env = ReconstructionEnvironment::make(Geometry::paperDefault(), torch::kCPU, "");
+    in = loadReconstructionInput(std::string(TRUSTCT_TEST_DATA) + "/dicom/CT_small.dcm", *env.op, InputOptions{});
+    CertificateCalibration cal;
+    cal.modelId = "fbp";
+    for (const char* p : {"box", "fidelity", "total_variation"}) {
+      PropertyCalibration& c = cal.properties[p];
+      for (int i = 0; i < 20; ++i) c.values.push_back(std::pow(10.0, 6.0 * i / 19 - 3));  // 1e-3 … 1e3
+    }
+    certifier.emplace(CertificateSuite::standard(), cal);
+    dir = fs::temp_directory_path() / ("trustct_session_" + std::to_string(::getpid()) + "_" +
+                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  void TearDown() override { fs::remove_all(dir); }
+
+  CertifiedResult reconstruct(const ReconstructionMethod& method) const {
+    JobContext ctx("test");
+    return CertifiedReconstruction(method, &*certifier, *env.op).run(in.sinogram.unsqueeze(0), {}, ctx).at(0);
+  }
+
+  ReconstructionEnvironment env;
+  ReconstructionInput in;
+  std::optional<Certifier> certifier;
+  fs::path dir;
+};
+}  // namespace
+
+TEST_F(ExportSessionTest, FilesEveryResultInOneStudyWithSeriesNumbersInWritingOrder) {
+  const FbpMethod fbp(env);
+  TvMinMethod tv(env);
+  tv.setMaxIterations(3);
+  ExportSession session(in.grid, in.description, ExportOptions{});
+  const ExportedMethod first = session.write(reconstruct(fbp), dir.string());
+  const ExportedMethod second = session.write(reconstruct(tv), dir.string());
+  EXPECT_EQ(first.ct.path, (dir / "fbp_ct.dcm").string());
+  EXPECT_EQ(second.sr.path, (dir / "tv_sr.dcm").string());
+  EXPECT_EQ(attribute(first.ct.path, DCM_SeriesNumber), "9001");
+  EXPECT_EQ(attribute(first.sr.path, DCM_SeriesNumber), "9002");
+  EXPECT_EQ(attribute(second.ct.path, DCM_SeriesNumber), "9011");
+  EXPECT_EQ(attribute(second.sr.path, DCM_SeriesNumber), "9012");
+  for (const std::string& f : {first.ct.path, first.sr.path, second.ct.path, second.sr.path})
+    EXPECT_EQ(attribute(f, DCM_StudyInstanceUID), session.study().identity.studyInstanceUid) << f;
+  EXPECT_EQ(session.study().identity.studyInstanceUid, in.grid.identity->studyInstanceUid);  // the source's study
+  const std::string derivation = attribute(second.ct.path, DCM_DerivationDescription);
+  EXPECT_NE(derivation.find("TV-Min"), std::string::npos) << derivation;
+  EXPECT_NE(derivation.find(in.description), std::string::npos) << derivation;
+}
+
+TEST_F(ExportSessionTest, FilesNameTheAlgorithmInfoTheResultCarries) {
+  const FbpMethod fbp(env);
+  CertifiedResult result = reconstruct(fbp);
+  // As if the method had been other weights when it ran: the export must say so, not ask the method again.
+  result.algorithm.fingerprint = "0123456789abcdef";
+  result.algorithm.name = "FBP (as run)";
+  ExportSession session(in.grid, in.description, ExportOptions{});
+  const ExportedMethod files = session.write(result, dir.string());
+  const std::string sr = bytesOf(files.sr.path);
+  EXPECT_NE(sr.find("reconstruction fbp (0123456789abcdef)"), std::string::npos);
+  EXPECT_EQ(sr.find(fbp.fingerprint()), std::string::npos);
+  EXPECT_NE(sr.find("calibration " + certifier->calibration().fingerprint()), std::string::npos);
+  EXPECT_NE(attribute(files.ct.path, DCM_SoftwareVersions).find("0123456789abcdef"), std::string::npos);
+  EXPECT_NE(attribute(files.ct.path, DCM_SeriesDescription).find("FBP (as run)"), std::string::npos);
+}
+
+TEST_F(ExportSessionTest, RefusesAResultWithoutCertificatesAndABadUidRoot) {
+  const FbpMethod fbp(env);
+  CertifiedResult uncertified = reconstruct(fbp);
+  uncertified.report.reset();
+  ExportSession session(in.grid, in.description, ExportOptions{});
+  EXPECT_THROW(session.write(uncertified, dir.string()), InputError);
+  EXPECT_TRUE(fs::is_empty(dir));
+  ExportOptions bad;
+  bad.uidRoot = "1.02.3";
+  EXPECT_THROW(ExportSession(in.grid, in.description, bad), UsageError);
+}
