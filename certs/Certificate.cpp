@@ -42,6 +42,7 @@ nlohmann::json CertificateReport::toJson() const {
   for (const auto& c : certificates) {
     nlohmann::json j = {{"property", c.property}, {"value", c.value}, {"cdf", c.cdf}, {"label", labelName(c.label)}};
     for (const auto& [k, v] : c.extras) j[k] = v;
+    if (c.basis != "calibration") j["basis"] = c.basis;
     certs.push_back(j);
   }
   nlohmann::json j = {{"method", method}, {"certificates", certs}, {"overall", labelName(overall)},
@@ -62,6 +63,7 @@ CertificateReport CertificateReport::fromJson(const nlohmann::json& j) {
     cert.value = c.at("value").get<double>();
     cert.cdf = c.at("cdf").get<double>();
     cert.label = parseLabel(c.at("label").get<std::string>());
+    cert.basis = c.value("basis", std::string("calibration"));
     for (const auto& [k, v] : c.items())
       if (v.is_number() && k != "value" && k != "cdf") cert.extras[k] = v.get<double>();
     r.certificates.push_back(cert);

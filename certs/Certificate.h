@@ -22,6 +22,11 @@ struct Certificate {
   double cdf = 0;         // F(value) over the calibration values
   Label label = Label::Pass;
   std::map<std::string, double> extras;  // e.g. box: percent_outside
+  // What decided the label: "calibration" (the CDF against the calibration set), "tolerance" (the
+  // solver's own convergence test, CertificateProperty::satisfied), "uncalibrated" (no calibration
+  // values for the property: it fails, since nothing vouches for it) or "invalid image" (non-finite or
+  // constant: it fails).
+  std::string basis = "calibration";
 };
 
 struct CertificateReport {

@@ -18,6 +18,7 @@ struct CertificateInput {
   torch::Tensor sinogram;   // (angles, bins), the measured data d
   const RadonOperator* op = nullptr;
   std::optional<double> iterateResidual;  // iterative methods only
+  std::optional<bool> converged;          // iterative methods: the solver's own tolerance reached
 };
 
 struct PropertyValue {
@@ -41,6 +42,11 @@ class CertificateProperty {
   // scores) or inferences of the certifying model (what a normal output of the model scores).
   enum class Source { GroundTruth, Inference };
   virtual Source calibrationSource() const { return Source::GroundTruth; }
+  // A property that is a fact about this run rather than a comparison with calibration data returns
+  // its label here (the calibration then only places the value); nullopt: the calibrated CDF decides.
+  virtual std::optional<bool> satisfied(const CertificateInput&) const { return std::nullopt; }
+  // False for properties of iterations only (a calibration made with a direct method has no values for them).
+  virtual bool appliesToDirectMethods() const { return true; }
 };
 
 // Distance ‖x − proj_[0,1](x)‖₂ of the image to the box; extra: percent_outside.
@@ -74,7 +80,9 @@ class TotalVariationProperty : public CertificateProperty {
   std::optional<PropertyValue> evaluate(const CertificateInput& in) const override;
 };
 
-// ‖x^k − x^{k−1}‖₂ at the last iteration of an iterative method.
+// ‖x^k − x^{k−1}‖₂ at the last iteration of an iterative method. Its label says whether the solver
+// reached its own tolerance (pass) or stopped at the cap before it (fail): a calibration of residuals
+// would pass an unconverged image whenever the calibration set did not converge either.
 class IterateResidualProperty : public CertificateProperty {
  public:
   std::string name() const override { return "iterate_residual"; }
@@ -83,6 +91,8 @@ class IterateResidualProperty : public CertificateProperty {
   std::string description() const override;
   std::optional<PropertyValue> evaluate(const CertificateInput& in) const override;
   Source calibrationSource() const override { return Source::Inference; }
+  std::optional<bool> satisfied(const CertificateInput& in) const override { return in.converged; }
+  bool appliesToDirectMethods() const override { return false; }
 };
 
 // The ordered set of properties certified; learned models add the data-driven regulariser.

@@ -31,6 +31,7 @@ CertificateInput certificateInput(const ReconstructionOutput& out, int64_t i, co
                                   const RadonOperator& op) {
   CertificateInput in{out.images[i], sinogram, &op, std::nullopt};
   if (!out.iterateResidual.empty()) in.iterateResidual = out.iterateResidual[i];
+  if (!out.converged.empty()) in.converged = bool(out.converged[i]);
   return in;
 }
 

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "certs/CertifiedReconstruction.h"
@@ -18,12 +19,27 @@ Certifier::Certifier(CertificateSuite suite, CertificateCalibration calibration)
 CertificateReport Certifier::certify(const std::string& method, const CertificateInput& in) const {
   CertificateReport report;
   report.method = method;
+  // A non-finite or constant image is no reconstruction: whatever its property values (a blank image
+  // has box distance and total variation 0), nothing may pass on it.
+  const bool invalid = !torch::isfinite(in.image).all().item<bool>() || (in.image.max() == in.image.min()).item<bool>();
   for (const auto& property : suite_.properties()) {
-    const PropertyCalibration* cal = calibration_.find(property->name());
-    if (!cal) continue;
     const std::optional<PropertyValue> v = property->evaluate(in);
-    if (!v) continue;
-    Certificate c{property->name(), v->value, cal->cdf(v->value), cal->label(v->value), v->extras};
+    if (!v) continue;  // does not apply (the iterate residual of a direct method)
+    const PropertyCalibration* cal = calibration_.find(property->name());
+    // The label: the solver's own test where the property is a fact of the run, else the calibrated CDF;
+    // with neither, nothing vouches for the property and it fails (reported, never left out).
+    Certificate c{property->name(), v->value, cal ? cal->cdf(v->value) : 1.0, Label::Fail, v->extras, "uncalibrated"};
+    if (const std::optional<bool> met = property->satisfied(in); met && std::isfinite(v->value)) {
+      c.label = *met ? Label::Pass : Label::Fail;
+      c.basis = "tolerance";
+    } else if (cal) {
+      c.label = cal->label(v->value);
+      c.basis = "calibration";
+    }
+    if (invalid) {
+      c.label = Label::Fail;
+      c.basis = "invalid image";
+    }
     report.overall = worst(report.overall, c.label);
     report.certificates.push_back(std::move(c));
   }
@@ -43,6 +59,11 @@ Certifier Certifier::load(const std::string& path, const ReconstructionEnvironme
   for (const auto& [name, property] : cal.properties)
     if (!suite.find(name))
       throw InputError(path, "calibration has property '" + name + "' that model '" + cal.modelId + "' cannot certify");
+  // A calibration that leaves out a property would certify without it (an empty one passed everything).
+  for (const auto& property : suite.properties())
+    if (!cal.find(property->name()) && (model->maxIterations() > 0 || property->appliesToDirectMethods()))
+      throw InputError(path, "calibration has no values for property '" + property->name() + "', which model '" +
+                                 cal.modelId + "' is certified on; recalibrate with 'trustct-cli calibrate'");
   return Certifier(std::move(suite), std::move(cal));
 }
 

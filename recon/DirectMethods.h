@@ -32,11 +32,13 @@ class FiniteDifferenceProblem : public LAdmmProblem {
 // The authors' code uses λ = α = β = ε = 0.1, which after 300 iterations is still 9 dB short of its
 // fixed point here. These were chosen on Ellipses training seed 2024 (never a test seed): λα ≤ 1 and
 // αβ‖[D; A]‖² < 1 (‖D‖² < 8, ‖A‖ = 1) keep the iteration stable; a large dual step α with a small
-// primal step β converges in ~300 iterations. ε = 0.015 matches the default 1.5 % noise.
+// primal step β settles in ~300 iterations. ε = 0.015 matches the default 1.5 % noise. The cap lets the
+// solve reach its tolerance (median 375 iterations, 63 of 64 images within 600 on a held-out Ellipses
+// seed; docs/learned-methods.md), since the convergence certificate is judged by that tolerance.
 struct TvMinParameters {
   double lambda = 0.033, alpha = 30, beta = 0.0033, epsilon = 0.015;
   double tolerance = 1e-3;
-  int maxIterations = 300;
+  int maxIterations = 800;
 };
 
 class TvMinMethod : public ReconstructionMethod {

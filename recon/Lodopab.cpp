@@ -9,6 +9,7 @@
 
 #include "recon/AtomicFile.h"
 #include "recon/Errors.h"
+#include "recon/Npy.h"
 #include "recon/Rng.h"
 
 namespace trustct {
@@ -94,6 +95,8 @@ torch::Tensor readHdf5Slice(const std::string& path, int64_t index) {
   torch::Tensor out = torch::empty({static_cast<int64_t>(dims[1]), static_cast<int64_t>(dims[2])}, torch::kFloat32);
   if (H5Dread(data, H5T_NATIVE_FLOAT, memory, space, H5P_DEFAULT, out.data_ptr<float>()) < 0)
     throw InputError(path, "cannot read sample " + std::to_string(index) + " (truncated file or not float data)");
+  // One NaN would turn the min/max rescale into a blank image that every certificate passes.
+  requireFinite(out, path + " sample " + std::to_string(index));
   return out;
 }
 

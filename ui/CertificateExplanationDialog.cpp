@@ -77,8 +77,10 @@ CertificateExplanationDialog::CertificateExplanationDialog(const QString& method
       {tr("Value"), number(c.value)},
       {tr("CDF percentile"), tr("%1 % of calibration values are ≤ this value").arg(100 * c.cdf, 0, 'f', 1)},
       {tr("Label"), QString::fromStdString(labelName(c.label))},
-      {tr("Rule"), tr("pass if F(v) < %1; warning if %1 ≤ F(v) < %2; fail otherwise")
-                       .arg(cal.pPass).arg(1 - cal.pFail)},
+      {tr("Rule"), c.basis == "tolerance"
+                       ? tr("pass if the solver reached its own stopping tolerance, fail if it stopped at its "
+                            "iteration cap first (the calibration only places the value)")
+                       : tr("pass if F(v) < %1; warning if %1 ≤ F(v) < %2; fail otherwise").arg(cal.pPass).arg(1 - cal.pFail)},
       {tr("Thresholds"), tr("warning from %1, fail from %2").arg(number(warn), number(fail))},
       {tr("Calibration source"), tr("%1; %2 values").arg(describeCalibrationSource(cal.source)).arg(cal.values.size())},
       {tr("Calibrated for"), tr("model '%1' (fingerprint %2)")

@@ -1,11 +1,14 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+#include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "certs/CertificateCalibration.h"
 #include "certs/Certifier.h"
 #include "recon/Errors.h"
+#include "recon/Runtime.h"
 
 using namespace trustct;
 
@@ -97,7 +100,10 @@ TEST(Certifier, ReportsEveryApplicablePropertyAndTheWorstLabel) {
   x[0][0] = 1.5;  // one pixel outside the box
   const torch::Tensor d = op->forward(x.unsqueeze(0))[0];
   const CertificateReport r = certifier.certify("fbp", {x, d, op.get(), std::nullopt});
-  ASSERT_EQ(r.certificates.size(), 2u);  // no iterate residual for a direct method, no TV calibration
+  ASSERT_EQ(r.certificates.size(), 3u);  // no iterate residual for a direct method
+  // Total variation has no calibration values: reported as failed, never left out.
+  EXPECT_EQ(r.find("total_variation")->label, Label::Fail);
+  EXPECT_EQ(r.find("total_variation")->basis, "uncalibrated");
   EXPECT_EQ(r.find("box")->label, Label::Fail);
   EXPECT_NEAR(r.find("box")->value, 0.5, 1e-6);
   EXPECT_NEAR(r.find("box")->extras.at("percent_outside"), 100.0 / 16384, 1e-9);
@@ -107,4 +113,78 @@ TEST(Certifier, ReportsEveryApplicablePropertyAndTheWorstLabel) {
   EXPECT_EQ(j["overall"], "fail");
   EXPECT_EQ(j["certificates"][0]["property"], "box");
   EXPECT_EQ(CertificateReport::fromJson(j).find("box")->label, Label::Fail);
+}
+
+TEST(Certifier, ConvergenceIsJudgedByTheSolversToleranceNotTheCalibration) {
+  // Calibrated on runs that stopped at their cap (residuals 1…20), a residual of 0.5 sits below every
+  // calibration value: the CDF would pass it. Only the solver's tolerance decides.
+  const auto op = RadonOperator::forGeometry(Geometry::paperDefault());
+  CertificateCalibration cal;
+  cal.properties["iterate_residual"] = twenty();
+  Certifier certifier(CertificateSuite::standard(), cal);
+  torch::Tensor x = torch::full({128, 128}, 0.5);
+  x[64][64] = 0.6;  // not blank (a blank image fails everything)
+  const torch::Tensor d = op->forward(x.unsqueeze(0))[0];
+  const CertificateReport stopped = certifier.certify("tv", {x, d, op.get(), 0.5, false});
+  ASSERT_NE(stopped.find("iterate_residual"), nullptr);
+  EXPECT_EQ(stopped.find("iterate_residual")->cdf, 0.0);
+  EXPECT_EQ(stopped.find("iterate_residual")->label, Label::Fail);
+  const CertificateReport settled = certifier.certify("tv", {x, d, op.get(), 25.0, true});
+  EXPECT_EQ(settled.find("iterate_residual")->label, Label::Pass);  // a CDF of 1 notwithstanding
+  const nlohmann::json j = stopped.toJson();
+  for (const auto& c : j["certificates"])
+    EXPECT_EQ(c["basis"], c["property"] == "iterate_residual" ? "tolerance" : "uncalibrated") << c.dump();
+  EXPECT_EQ(CertificateReport::fromJson(j).find("iterate_residual")->basis, "tolerance");
+  // Not a number is never a pass, converged or not.
+  const CertificateReport broken = certifier.certify("tv", {x, d, op.get(), std::nan(""), true});
+  EXPECT_EQ(broken.find("iterate_residual")->label, Label::Fail);
+}
+
+TEST(Certifier, RefusesACalibrationThatLeavesOutAProperty) {
+  const ReconstructionEnvironment env = ReconstructionEnvironment::make(Geometry::paperDefault(), torch::kCPU, resourceDir());
+  const std::string shipped = Certifier::defaultCalibrationPath(env);
+  ASSERT_NO_THROW(Certifier::load(shipped, env));
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("trustct_cal_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  for (const std::vector<std::string>& dropped : {std::vector<std::string>{"total_variation"},
+                                                  std::vector<std::string>{"box", "fidelity", "total_variation", "iterate_residual"}}) {
+    CertificateCalibration cal = CertificateCalibration::load(shipped);
+    for (const std::string& name : dropped) cal.properties.erase(name);
+    const std::string path = (dir / "partial.json").string();
+    cal.save(path);
+    try {
+      Certifier::load(path, env);
+      ADD_FAILURE() << "a calibration without " << dropped.size() << " propert(ies) was accepted";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("partial.json"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("no values for property"), std::string::npos) << e.what();
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Certifier, NothingPassesOnABlankOrNonFiniteImage) {
+  const auto op = RadonOperator::forGeometry(Geometry::paperDefault());
+  CertificateCalibration cal;
+  cal.properties["box"] = PropertyCalibration{"ground_truth", std::vector<double>(20, 0.0), 0.95, 0.05, 1e-6};
+  cal.properties["fidelity"] = twenty();
+  cal.properties["total_variation"] = twenty();
+  Certifier certifier(CertificateSuite::standard(), cal);
+  torch::Tensor x = torch::full({128, 128}, 0.5);
+  const torch::Tensor d = op->forward(x.unsqueeze(0))[0];
+  // With every value inside the calibration, a genuine image passes...
+  x[64][64] = 0.6;
+  ASSERT_EQ(certifier.certify("fbp", {x, d, op.get(), std::nullopt}).find("box")->label, Label::Pass);
+  // ...a blank one (what a NaN in a min/max rescale produced) and one with a NaN pixel never do.
+  torch::Tensor nan = x.clone();
+  nan[3][3] = std::nan("");
+  for (const torch::Tensor& bad : {torch::zeros({128, 128}), nan}) {
+    const CertificateReport r = certifier.certify("fbp", {bad, d, op.get(), std::nullopt});
+    ASSERT_EQ(r.certificates.size(), 3u);
+    for (const Certificate& c : r.certificates) {
+      EXPECT_EQ(c.label, Label::Fail) << c.property;
+      EXPECT_EQ(c.basis, "invalid image") << c.property;
+    }
+    EXPECT_EQ(r.overall, Label::Fail);
+  }
 }
