@@ -79,7 +79,8 @@ int runDemo(const Args& args) {
       writeJsonFile(outDir + "/" + info.id + ".certificates.json", r.toJson().dump(2));
     }
   }
-  std::printf("\nlabels: pass if the value is below the 95th percentile of the calibration values, fail above.\n");
+  std::printf("\nlabels: pass if the value is below the 95th percentile of the calibration values, fail above;\n"
+              "iterate_residual passes when the solver reached its own tolerance, fails when it stopped at its cap.\n");
   return 0;
 }
 
