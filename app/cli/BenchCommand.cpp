@@ -40,7 +40,7 @@ int runBench(const Args& args) {
   CommandLine cl("bench", "Benchmarks the Radon operator (our CSR kernel vs LibTorch's sparse product), FBP, TV-Min and the learned models.",
                  opts, args);
   if (cl.helpRequested()) return std::printf("%s", cl.helpText().c_str()), 0;
-  const int reps = static_cast<int>(cl.integer("reps"));
+  const int reps = static_cast<int>(cl.integer("reps", 1, 1000000));
   if (reps < 1) throw UsageError("--reps must be >= 1");
   const ReconstructionEnvironment env = environmentFrom(cl);
   torch::NoGradGuard noGrad;
@@ -93,7 +93,7 @@ int runBench(const Args& args) {
   }
   if (const long long lb = cl.integer("learned-batch"); lb > 0)
     result["learned"] = benchLearned(env, std::max(1, reps / 3), static_cast<int>(lb),
-                                     static_cast<int>(cl.integer("learned-train-iterations")));
+                                     static_cast<int>(cl.integer("learned-train-iterations", 1, 1000000)));
   std::printf("\ngoals: operator ratio >= 3x; TV-Min <= 1000 ms per 128x128 slice\n");
   if (cl.has("json")) writeJsonFile(cl.value("json"), result.dump(2));
   return 0;

@@ -101,4 +101,12 @@ long long CommandLine::integer(const std::string& name) const {
   throw UsageError("--" + name + " expects a whole number, got '" + v + "'");
 }
 
+long long CommandLine::integer(const std::string& name, long long min, long long max) const {
+  const long long i = integer(name);
+  if (i < min || i > max)
+    throw UsageError("--" + name + " must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
+                     std::to_string(i));
+  return i;
+}
+
 }  // namespace trustct::cli

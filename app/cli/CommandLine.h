@@ -1,11 +1,15 @@
 #pragma once
 // Options of one trustct-cli subcommand: declared once, parsed strictly (unknown options and missing
 // values are usage errors, exit code 2), and printed by --help.
+#include <climits>
 #include <map>
 #include <string>
 #include <vector>
 
 namespace trustct::cli {
+
+// Seeds are whole numbers from 0 (a negative one used to wrap silently into a huge unsigned seed).
+constexpr long long kMaxSeed = LLONG_MAX;
 
 struct OptionSpec {
   std::string name;       // without the leading dashes
@@ -34,6 +38,8 @@ class CommandLine {
   std::string required(const std::string& name) const;
   double number(const std::string& name) const;
   long long integer(const std::string& name) const;
+  // The same, refused with a UsageError naming the option outside [min, max] (so 4294967297 never wraps to 1).
+  long long integer(const std::string& name, long long min, long long max) const;
   const std::vector<std::string>& positionals() const { return positionals_; }
 
  private:

@@ -45,7 +45,7 @@ std::vector<OptionSpec> runtimeOptions() {
 }
 
 ReconstructionEnvironment environmentFrom(const CommandLine& cl) {
-  configureRuntime(static_cast<int>(cl.integer("threads")));
+  configureRuntime(static_cast<int>(cl.integer("threads", 0, 4096)));
   const torch::Device device = parseDevice(cl.value("device"));
   return ReconstructionEnvironment::make(Geometry::paperDefault(), device, resourceDir());
 }

@@ -26,7 +26,7 @@ int runDemo(const Args& args) {
                  opts, args);
   if (cl.helpRequested()) return std::printf("%s", cl.helpText().c_str()), 0;
   const ReconstructionEnvironment env = environmentFrom(cl);
-  const uint64_t seed = static_cast<uint64_t>(cl.integer("seed"));
+  const uint64_t seed = static_cast<uint64_t>(cl.integer("seed", 0, kMaxSeed));
   SimulatedDataset data(env.op, parsePhantomKind(cl.value("phantom")), 1, seed,
                         NoiseModel::parse("gaussian", cl.number("noise")), true);
   const Certifier certifier = Certifier::loadDefault(env);

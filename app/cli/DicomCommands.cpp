@@ -31,12 +31,12 @@ std::vector<OptionSpec> inputOptions() {
 
 InputOptions inputOptionsFrom(const CommandLine& cl) {
   InputOptions o;
-  if (cl.has("slice")) o.index = static_cast<int>(cl.integer("slice"));
+  if (cl.has("slice")) o.index = static_cast<int>(cl.integer("slice", 0, INT_MAX));
   if (cl.has("slice") && o.index < 0) throw UsageError("--slice must be >= 0");
   o.photons = cl.number("photons");
   if (!(o.photons > 0)) throw UsageError("--photons must be positive");
   if (cl.has("noise")) o.noise = NoiseModel::parse("gaussian", cl.number("noise"));
-  o.seed = static_cast<uint64_t>(cl.integer("seed"));
+  o.seed = static_cast<uint64_t>(cl.integer("seed", 0, kMaxSeed));
   o.sinogramPixelSpacingMm = cl.number("pixel-spacing");
   if (!(o.sinogramPixelSpacingMm > 0)) throw UsageError("--pixel-spacing must be positive");
   return o;
@@ -52,10 +52,10 @@ void writeSinogram(const std::string& path, const torch::Tensor& sinogram, const
 DicomNode nodeFrom(const CommandLine& cl) {
   DicomNode n;
   n.host = cl.required("host");
-  n.port = static_cast<int>(cl.integer("port"));
+  n.port = static_cast<int>(cl.integer("port", 1, 65535));
   n.callingAeTitle = cl.value("aet");
   n.calledAeTitle = cl.value("aec");
-  n.timeoutSeconds = static_cast<int>(cl.integer("timeout"));
+  n.timeoutSeconds = static_cast<int>(cl.integer("timeout", 1, 86400));
   n.validate();
   return n;
 }

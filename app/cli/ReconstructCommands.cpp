@@ -112,7 +112,7 @@ int runEvaluate(const Args& args) {
     const long long count = cl.integer("count");
     if (count < 1) throw UsageError("--count must be >= 1");
     data = std::make_unique<SimulatedDataset>(env.op, parsePhantomKind(cl.value("phantom")), count,
-                                              static_cast<uint64_t>(cl.integer("seed")),
+                                              static_cast<uint64_t>(cl.integer("seed", 0, kMaxSeed)),
                                               NoiseModel::parse("gaussian", cl.number("noise")), !cl.has("projected"));
     dataInfo = {{"phantom", cl.value("phantom")}, {"count", count},  {"seed", cl.integer("seed")},
                 {"noise", cl.number("noise")},    {"analytic", !cl.has("projected")}};
@@ -172,7 +172,7 @@ int runCalibrate(const Args& args) {
   const ReconstructionEnvironment env = environmentFrom(cl);
   const auto model = MethodRegistry::instance().create(cl.value("model"), env);
   SimulatedDataset data(env.op, parsePhantomKind(cl.value("phantom")), cl.integer("count"),
-                        static_cast<uint64_t>(cl.integer("seed")), NoiseModel::parse("gaussian", cl.number("noise")), true);
+                        static_cast<uint64_t>(cl.integer("seed", 0, kMaxSeed)), NoiseModel::parse("gaussian", cl.number("noise")), true);
   ProgressPrinter progress(cl.has("progress"));
   JobContext ctx("calibrate");
   CertificateCalibration cal;

@@ -36,7 +36,7 @@ int runSimulate(const Args& args) {
   if (count < 1 || count > 1000000) throw UsageError("--count must be between 1 and 1000000");
   const std::string out = cl.required("out");
   const NoiseModel noise = NoiseModel::parse(cl.value("noise-model"), cl.number("noise"));
-  const uint64_t seed = static_cast<uint64_t>(cl.integer("seed"));
+  const uint64_t seed = static_cast<uint64_t>(cl.integer("seed", 0, kMaxSeed));
   const ReconstructionEnvironment env = environmentFrom(cl);
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
@@ -77,7 +77,7 @@ int runProject(const Args& args) {
     const NoiseModel noise = NoiseModel::parse(cl.value("noise-model"), cl.number("noise"));
     const torch::Tensor flat = s.view({-1, env.geometry().numAngles, env.geometry().numBins});
     for (int64_t i = 0; i < flat.size(0); ++i) {
-      Rng rng = Rng::forItem(static_cast<uint64_t>(cl.integer("seed")), static_cast<uint64_t>(i));
+      Rng rng = Rng::forItem(static_cast<uint64_t>(cl.integer("seed", 0, kMaxSeed)), static_cast<uint64_t>(i));
       flat[i].copy_(addNoise(flat[i], noise, rng));
     }
   }

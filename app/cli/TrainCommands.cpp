@@ -49,11 +49,11 @@ void checkSeedsApart(const CommandLine& cl) {
 
 TrainingOptions trainingOptionsFrom(const CommandLine& cl) {
   TrainingOptions o;
-  o.batchSize = static_cast<int>(cl.integer("batch"));
+  o.batchSize = static_cast<int>(cl.integer("batch", 1, 1000000));
   o.learningRate = cl.number("lr");
-  o.trainIterations = static_cast<int>(cl.integer("train-iterations"));
+  o.trainIterations = static_cast<int>(cl.integer("train-iterations", 1, 1000000));
   o.validationIterations = o.trainIterations;
-  o.seed = static_cast<uint64_t>(cl.integer("seed"));
+  o.seed = static_cast<uint64_t>(cl.integer("seed", 0, kMaxSeed));
   return o;
 }
 
@@ -86,7 +86,7 @@ TrainingDataSpec trainingData(const CommandLine& cl, const char* countOption, co
     throw UsageError("--data " + source + ": expected ellipses, lodopab:PATH or dicom:PATH");
   }
   d.count = cl.integer(countOption);
-  d.seed = static_cast<uint64_t>(cl.integer(seedOption));
+  d.seed = static_cast<uint64_t>(cl.integer(seedOption, 0, kMaxSeed));
   d.noise = cl.number("noise");
   return d;
 }
@@ -155,7 +155,7 @@ int runTrain(const Args& args) {
   // A JFB model is trained at its iteration cap; by default it is also used (and validated) at that cap.
   spec.maxIterations = static_cast<int>(cl.has("max-iterations") ? cl.integer("max-iterations") : cl.integer("train-iterations"));
   if (kind == ModelKind::ImplicitL2O || kind == ModelKind::ScaleL2O) {
-    if (cl.has("channels")) spec.channels = static_cast<int>(cl.integer("channels"));
+    if (cl.has("channels")) spec.channels = static_cast<int>(cl.integer("channels", 1, 4096));
     spec.prox = parseProxForm(cl.value("prox"));
     spec.rLipschitz = cl.number("r-lipschitz");
     if (!(spec.rLipschitz >= 0)) throw UsageError("--r-lipschitz must be >= 0");
@@ -177,7 +177,7 @@ int runTrain(const Args& args) {
     spec.boxOutput = true;
   }
   TrainingOptions options = trainingOptionsFrom(cl);
-  options.epochs = static_cast<int>(cl.integer("epochs"));
+  options.epochs = static_cast<int>(cl.integer("epochs", 1, 1000000));
   options.validationIterations = spec.maxIterations;
   if (cl.has("max-steps")) options.maxSteps = cl.integer("max-steps");
   if (cl.has("lr-final")) options.finalLearningRate = cl.number("lr-final");
@@ -204,7 +204,7 @@ int runTrain(const Args& args) {
   plan.train = trainingData(cl, "train-count", "train-seed", 0);
   plan.validation = trainingData(cl, "val-count", "val-seed", cl.integer("train-count"));
   plan.testCount = cl.integer("test-count");
-  plan.testSeed = static_cast<uint64_t>(cl.integer("test-seed"));
+  plan.testSeed = static_cast<uint64_t>(cl.integer("test-seed", 0, kMaxSeed));
   plan.testNoise = cl.number("noise");
   if (cl.has("init-from")) plan.initFrom = cl.value("init-from");
   plan.outDir = out;
@@ -233,7 +233,7 @@ int runOptimizeSteps(const Args& args) {
   if (cl.helpRequested()) return std::printf("%s", cl.helpText().c_str()), 0;
   const std::string logPath = cl.required("log");
   checkSeedsApart(cl);
-  const int trials = static_cast<int>(cl.integer("trials")), initial = static_cast<int>(cl.integer("initial"));
+  const int trials = static_cast<int>(cl.integer("trials")), initial = static_cast<int>(cl.integer("initial", 1, 1000000));
   if (trials < initial || initial < 2) throw UsageError("need 2 <= --initial <= --trials");
   auto range = [&](const char* opt, bool logScale) {
     const std::string v = cl.value(opt);
@@ -251,7 +251,7 @@ int runOptimizeSteps(const Args& args) {
   plan.trials = trials;
   plan.initial = initial;
   plan.trialSteps = cl.integer("trial-steps");
-  plan.channels = static_cast<int>(cl.integer("channels"));
+  plan.channels = static_cast<int>(cl.integer("channels", 1, 4096));
   plan.trialOptions = trainingOptionsFrom(cl);
   plan.train = trainingData(cl, "train-count", "train-seed", 0);
   plan.validation = trainingData(cl, "val-count", "val-seed", cl.integer("train-count"));
