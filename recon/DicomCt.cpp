@@ -22,6 +22,7 @@
 #include <sstream>
 
 #include "recon/Errors.h"
+#include "recon/InputFile.h"
 
 namespace trustct {
 namespace {
@@ -266,11 +267,7 @@ std::vector<CtSlice> slicesOf(DcmDataset& ds, size_t fileBytes, const std::strin
 }
 
 std::string readBytes(const std::string& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw InputError(path, "no such file or folder");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "cannot open file");
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return readRegularFile(path);
 }
 
 bool isDicomDirectory(const std::string& bytes) {

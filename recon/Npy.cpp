@@ -10,6 +10,7 @@
 
 #include "recon/AtomicFile.h"
 #include "recon/Errors.h"
+#include "recon/InputFile.h"
 
 namespace trustct {
 namespace {
@@ -98,10 +99,7 @@ torch::Tensor parseNpy(const std::string& bytes, const std::string& source) {
 }
 
 torch::Tensor readNpy(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, "cannot open file");
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return parseNpy(bytes, path);
+  return parseNpy(readRegularFile(path), path);
 }
 
 void writeNpy(const std::string& path, const torch::Tensor& data) {

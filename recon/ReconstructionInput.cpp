@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "recon/Errors.h"
+#include "recon/InputFile.h"
 #include "recon/Runtime.h"
 #include "recon/SinogramIO.h"
 #if TRUSTCT_HAVE_DICOM
@@ -52,6 +53,7 @@ ReconstructionInput loadDicomInput(const std::string& path, const std::string& n
 
 ReconstructionInput loadReconstructionInput(const std::string& path, const RadonOperator& op, const InputOptions& options) {
   const std::string name = std::filesystem::path(path).filename().string();
+  requireRegularFileOrFolder(path);  // before any sniffing: reading a FIFO would block
   if (isDicomInput(path)) return loadDicomInput(path, name, op, options);
   ReconstructionInput in;
   NoiseModel noise = options.noise ? *options.noise : NoiseModel{};
