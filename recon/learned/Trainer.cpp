@@ -142,24 +142,24 @@ Trainer::Trainer(LearnedModel& model, const torch::Device& device, TrainingOptio
     throw UsageError("iteration caps must be >= 1");
 }
 
-double Trainer::step(const torch::Tensor& images, const torch::Tensor& sinograms, const torch::Tensor& fbp) {
+Trainer::StepResult Trainer::step(const torch::Tensor& images, const torch::Tensor& sinograms, const torch::Tensor& fbp) {
   const LearnedModel::TrainingForward out = model_.trainingForward(sinograms.to(device_), fbp.to(device_),
                                                                    options_.trainIterations, options_.ratePenalty > 0);
   torch::Tensor loss = torch::mse_loss(out.x, images.to(device_));
-  lastContraction_ = -1;
+  StepResult result;
   if (out.contraction.defined()) {
-    lastContraction_ = out.contraction.detach().mean().item<double>();
+    result.contraction = out.contraction.detach().mean().item<double>();
     loss = loss + options_.ratePenalty * (out.contraction - options_.rateTarget).clamp_min(0.0).pow(2).mean();
   }
-  const double value = loss.item<double>();
-  if (!std::isfinite(value))
+  result.loss = loss.item<double>();
+  if (!std::isfinite(result.loss))
     throw TrainingDiverged(modelDisplayName(model_.spec().kind) + " training diverged: the loss is not finite (lower " +
                            "the learning rate or change the step sizes)");
   optimizer_.zero_grad();
   loss.backward();
   optimizer_.step();
   model_.afterOptimizerStep();
-  return value;
+  return result;
 }
 
 double Trainer::validate(const TrainingSet& data, JobContext* ctx) {
@@ -265,9 +265,10 @@ TrainingResult Trainer::run(const TrainingSet& train, const TrainingSet& validat
         static_cast<torch::optim::AdamOptions&>(optimizer_.param_groups()[g].options()).lr(base * scale);
       }
       torch::manual_seed(options_.seed * 1000003ULL + static_cast<uint64_t>(r.steps));  // Lipschitz probes
-      r.lastLoss = step(train.images.index_select(0, idx), train.sinograms.index_select(0, idx),
-                        train.fbp.index_select(0, idx));
-      r.lastContraction = lastContraction_;
+      const StepResult done = step(train.images.index_select(0, idx), train.sinograms.index_select(0, idx),
+                                   train.fbp.index_select(0, idx));
+      r.lastLoss = done.loss;
+      r.lastContraction = done.contraction;
       lossSum += r.lastLoss;
       ++lossCount;
       ++r.steps;

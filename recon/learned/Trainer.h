@@ -91,8 +91,13 @@ class Trainer {
   // The learning rate of optimiser step `step` (0-based): constant, or cosine from learningRate to
   // finalLearningRate over `plannedSteps`.
   static double learningRateAt(const TrainingOptions& o, int64_t step, int64_t plannedSteps);
-  // One Adam step on a batch (CPU tensors); returns the loss before the step. TrainingDiverged on NaN/inf.
-  double step(const torch::Tensor& images, const torch::Tensor& sinograms, const torch::Tensor& fbp);
+  // One Adam step on a batch (CPU tensors): the loss before the step and, with TrainingOptions::ratePenalty,
+  // the batch mean of the measured contraction factor (< 0: not measured). TrainingDiverged on NaN/inf.
+  struct StepResult {
+    double loss = 0;
+    double contraction = -1;
+  };
+  StepResult step(const torch::Tensor& images, const torch::Tensor& sinograms, const torch::Tensor& fbp);
   // Mean PSNR of the model's inference on `data` with the validation iteration cap.
   double validate(const TrainingSet& data, JobContext* ctx);
 
@@ -106,8 +111,7 @@ class Trainer {
   torch::Device device_;
   TrainingOptions options_;
   torch::optim::Adam optimizer_;
-  int64_t plannedSteps_ = 0;
-  double lastContraction_ = -1;  // of the last step (TrainingOptions::ratePenalty)  // epochs × batches (or maxSteps): the cosine schedule's horizon
+  int64_t plannedSteps_ = 0;  // epochs × batches (or maxSteps): the cosine schedule's horizon
   TrainingObserver observer_;
 };
 
