@@ -13,6 +13,8 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   # core numerics
   libtorch-dev libopenblas0-openmp libopenblas-dev libhdf5-dev nlohmann-json3-dev libssl-dev ccache
+  # distributed training: c10d's Gloo process group headers
+  libgloo-dev
   # imaging
   libvtk9-dev libdcmtk-dev dcmtk libinsighttoolkit5-dev libgdcm-tools
   # Qt 6 (Widgets, OpenGL widgets, Charts, Test)

@@ -74,6 +74,7 @@ NotBuiltError notBuiltError(Feature feature, const std::string& source) {
   const char* option = "TRUSTCT_WITH_DICOM=OFF";
   if (feature == Feature::Itk) what = "MetaImage/NIfTI (ITK)", option = "TRUSTCT_WITH_ITK=OFF";
   if (feature == Feature::Hdf5) what = "LoDoPaB-CT HDF5", option = "TRUSTCT_WITH_HDF5=OFF";
+  if (feature == Feature::Distributed) what = "distributed (c10d/Gloo)", option = "TRUSTCT_WITH_DISTRIBUTED=OFF";
   return NotBuiltError((source.empty() ? "" : source + ": ") + "this build has no " + what + " support (built with " +
                        (TRUSTCT_CORE_ONLY ? "TRUSTCT_CORE_ONLY" : option) + ")");
 }

@@ -27,8 +27,9 @@ std::string resourceDir();
 
 std::string versionString();  // "0.1.0"
 
-// Optional parts a build can leave out: all with -DTRUSTCT_CORE_ONLY=ON, each with its TRUSTCT_WITH_* option.
-enum class Feature { Dicom, Itk, Hdf5 };
+// Optional parts a build can leave out: all with -DTRUSTCT_CORE_ONLY=ON, each with its TRUSTCT_WITH_* option
+// (distributed training: TRUSTCT_WITH_DISTRIBUTED, which needs c10d's Gloo headers).
+enum class Feature { Dicom, Itk, Hdf5, Distributed };
 // "SOURCE: this build has no DICOM support (built with TRUSTCT_CORE_ONLY)"; `source` may be empty.
 NotBuiltError notBuiltError(Feature feature, const std::string& source = "");
 

@@ -29,6 +29,7 @@ int runBench(const Args& args);
 int runDemo(const Args& args);
 int runTrain(const Args& args);
 int runOptimizeSteps(const Args& args);
+int runBenchDistributed(const Args& args);
 
 int runExport(const Args& args);
 int runSend(const Args& args);

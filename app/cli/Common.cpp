@@ -27,6 +27,7 @@ const std::vector<Command>& commands() {
       {"evaluate", "compare methods on a data set: PSNR, SSIM, certificate fail rates, time", runEvaluate},
       {"calibrate", "calibrate certificate labels on calibration data", runCalibrate},
       {"bench", "benchmark the operator, FBP, TV-Min and the learned models", runBench},
+      {"bench-distributed", "training steps/s: 1 process x N threads against N data-parallel processes", runBenchDistributed},
       {"train", "train a learned model (l2o, scale-l2o, ffpn, unet) with checkpoints and --resume", runTrain},
       {"optimize-steps", "Bayesian optimisation of Scale_L2O's step sizes (GP + expected improvement)", runOptimizeSteps},
       {"demo", "simulate a phantom, reconstruct it with every method and print the certified comparison", runDemo},

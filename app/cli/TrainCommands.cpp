@@ -9,6 +9,7 @@
 #include "Commands.h"
 #include "recon/Errors.h"
 #include "recon/Job.h"
+#include "recon/learned/DistributedGroup.h"
 #include "recon/learned/ModelTraining.h"
 #include "recon/learned/StepSizeSearch.h"
 
@@ -111,6 +112,21 @@ std::vector<OptionSpec> searchOptions() {
           {"s-range", "LO:HI", "s search range (s is already a log)", rangeText(d.space[3])}};
 }
 
+// The distributed group `train` runs in: flags over torchrun's environment variables; null for one process.
+std::shared_ptr<DistributedGroup> joinDistributedGroup(const CommandLine& cl) {
+  DistributedOptions o = DistributedOptions::fromEnvironment();
+  if (cl.has("world-size")) o.worldSize = static_cast<int>(cl.integer("world-size", 1, 65536));
+  if (cl.has("rank")) o.rank = static_cast<int>(cl.integer("rank", 0, 65535));
+  if (cl.has("rendezvous")) o.setRendezvous(cl.value("rendezvous"));
+  o.backend = cl.value("backend");
+  o.timeoutSeconds = cl.number("dist-timeout");
+  if (!o.distributed()) {
+    if (o.rank != 0) throw UsageError("--rank " + std::to_string(o.rank) + " needs --world-size > " + std::to_string(o.rank));
+    return nullptr;
+  }
+  return DistributedGroup::join(o);
+}
+
 }  // namespace
 
 int runTrain(const Args& args) {
@@ -143,7 +159,13 @@ int runTrain(const Args& args) {
                                    {"step-lr", "RATE", "Implicit L2O: Adam learning rate of the step sizes (default: --lr)", ""},
                                    {"init-from", "DIR", "start from a trained model folder (same architecture; l2o also from a narrower L2O such as scale-l2o)", ""},
                                    {"test-count", "N", "test images (seed --test-seed) for the card's metrics", "20"},
-                                   {"test-seed", "S", "test set seed", "1000"}},
+                                   {"test-seed", "S", "test set seed", "1000"},
+                                   {"world-size", "N", "data-parallel training over N processes (default: $WORLD_SIZE or 1); --batch is the global batch", ""},
+                                   {"rank", "R", "this process's rank 0..N-1 (default: $RANK or 0); rank 0 hosts the rendezvous and alone writes into --out", ""},
+                                   {"rendezvous", "URL", "tcp://HOST:PORT of rank 0 (default: tcp://$MASTER_ADDR:$MASTER_PORT or tcp://127.0.0.1:29500)", ""},
+                                   {"backend", "NAME", "distributed backend: auto, gloo (CPU) or nccl (CUDA builds)", "auto"},
+                                   {"dist-timeout", "S", "seconds to wait for the other ranks at rendezvous and in every collective", "300"},
+                                   {"check-weights-every", "N", "distributed: compare the ranks' weights every N steps (0: at the end only)", "0"}},
                                   dataOptions()),
                     runtimeOptions()),
       args);
@@ -195,6 +217,7 @@ int runTrain(const Args& args) {
   options.resume = cl.has("resume");
   if (cl.has("max-minutes")) options.maxSeconds = 60 * cl.number("max-minutes");
   options.sessionNote = commandText("train", args);
+  options.checkWeightsEvery = static_cast<int>(cl.integer("check-weights-every", 0, 1000000000));
   const ReconstructionEnvironment env = environmentFrom(cl);
   ProgressPrinter progress(cl.has("progress"));
 
@@ -209,10 +232,16 @@ int runTrain(const Args& args) {
   if (cl.has("init-from")) plan.initFrom = cl.value("init-from");
   plan.outDir = out;
   plan.command = options.sessionNote;
+  plan.group = joinDistributedGroup(cl);
   JobContext job("train");
   const TrainingOutcome outcome = trainModel(plan, env, job);
   const TrainingResult& result = outcome.result;
   // Validation runs at the end of an epoch: a run stopped inside its first epoch has none yet.
+  if (plan.group && !plan.group->isRoot()) {
+    std::printf("rank %d of %d: %lld steps; weights %s, identical on every rank\n", plan.group->rank(),
+                plan.group->size(), static_cast<long long>(result.steps), outcome.weightsFingerprint.c_str());
+    return 0;
+  }
   char validation[40] = "n/a (no epoch finished)";
   if (!result.history.empty()) std::snprintf(validation, sizeof validation, "%.2f dB", result.validationPsnr);
   std::printf("%s: %d epoch(s), %lld steps, %.0f s; validation PSNR %s; test PSNR %.2f dB, SSIM %.3f on %lld "
@@ -220,6 +249,9 @@ int runTrain(const Args& args) {
               modelDisplayName(kind).c_str(), result.epochsDone, static_cast<long long>(result.steps), result.seconds,
               validation, outcome.testPsnr, outcome.testSsim, static_cast<long long>(outcome.testCount),
               cl.integer("test-seed"), out.c_str());
+  if (plan.group)
+    std::printf("distributed over %d ranks (%s, global batch %d): weights %s, identical on every rank\n",
+                plan.group->size(), plan.group->backend().c_str(), options.batchSize, outcome.weightsFingerprint.c_str());
   return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "recon/Job.h"
+#include "recon/learned/DistributedGroup.h"
 #include "recon/learned/ModelStore.h"
 
 namespace trustct {
@@ -11,7 +12,8 @@ namespace trustct {
 TrainingOutcome trainModel(const TrainingPlan& plan, const ReconstructionEnvironment& env, JobContext& ctx,
                            const TrainingObserver& observer) {
   const ModelKind kind = plan.spec.kind;
-  std::filesystem::create_directories(plan.outDir);
+  const bool writes = !plan.group || plan.group->isRoot();
+  if (writes) std::filesystem::create_directories(plan.outDir);
   torch::manual_seed(plan.options.seed);  // identical initial weights for identical seeds
   const auto model = makeLearnedModel(plan.spec, env.op);
   nlohmann::json initialisedFrom;
@@ -30,6 +32,7 @@ TrainingOutcome trainModel(const TrainingPlan& plan, const ReconstructionEnviron
   });
   Trainer trainer(*model, env.device, plan.options);
   trainer.setObserver(observer);
+  trainer.setDistributed(plan.group);
   TrainingOutcome outcome;
   TrainingResult& result = outcome.result;
   JobContext job("train " + modelId(kind), &ctx);
@@ -38,7 +41,8 @@ TrainingOutcome trainModel(const TrainingPlan& plan, const ReconstructionEnviron
   // Test metrics for the card on the held-out 1000-series seed (reported, never used for choices).
   const TrainingSet test = TrainingSet::simulate(env.op, plan.testCount, plan.testSeed, plan.testNoise);
   const auto t0 = std::chrono::steady_clock::now();
-  outcome.testPsnr = meanPsnr(*model, test, env.device, plan.spec.maxIterations, 8, nullptr, &outcome.testSsim);
+  outcome.testPsnr = meanPsnrAcrossRanks(*model, test, env.device, plan.spec.maxIterations, 8, nullptr, plan.group.get(),
+                                         &outcome.testSsim);
   outcome.msPerSlice =
       1000 * std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / double(test.size());
   outcome.testCount = test.size();
@@ -75,7 +79,15 @@ TrainingOutcome trainModel(const TrainingPlan& plan, const ReconstructionEnviron
     const auto s = l2o->net()->stepValues();
     card["learned_steps"] = {{"alpha", s.alpha}, {"beta", s.beta}, {"lambda", s.lambda}, {"s", s.s}};
   }
-  saveModel(*model, env.geometry(), plan.outDir, card);
+  const int64_t sessionSteps = result.steps - result.sessions.back().value("first_step", int64_t(0));
+  outcome.weightsFingerprint = trainer.checkedWeightsFingerprint();  // identical on every rank, or an error
+  if (plan.group)
+    card["training"]["distributed"] = {{"world_size", plan.group->size()},
+                                       {"backend", plan.group->backend()},
+                                       {"global_batch", options.batchSize},
+                                       {"per_rank_batch", options.batchSize / plan.group->size()},
+                                       {"communication_ms_per_step", sessionSteps > 0 ? 1000 * result.communicationSeconds / sessionSteps : 0.0}};
+  if (writes) saveModel(*model, env.geometry(), plan.outDir, card);
   return outcome;
 }
 

@@ -2,12 +2,15 @@
 // Training a model end to end, as `trustct-cli train` and the training wizard do it: simulate or load the
 // data, train with checkpoints (resume continues from DIR/checkpoint.pt), measure the held-out test set
 // and write DIR/model.pt, model.json and MODEL_CARD.md.
+#include <memory>
 #include <string>
 
 #include "recon/ReconstructionMethod.h"
 #include "recon/learned/TrainingData.h"
 
 namespace trustct {
+
+class DistributedGroup;
 
 struct TrainingPlan {
   ModelSpec spec;            // architecture, inference iteration cap, (frozen or initial) step sizes
@@ -19,12 +22,15 @@ struct TrainingPlan {
   std::string initFrom;      // a trained model folder to start from (LearnedModel::initialiseFrom); "" = fresh
   std::string outDir;
   std::string command;       // how it was asked for, recorded in the card ("trustct-cli train ...")
+  // Data-parallel over the ranks of this group (null: one process); only rank 0 writes into outDir.
+  std::shared_ptr<DistributedGroup> group;
 };
 
 struct TrainingOutcome {
   TrainingResult result;
   double testPsnr = 0, testSsim = 0, msPerSlice = 0;
   int64_t testCount = 0;
+  std::string weightsFingerprint;  // of the trained weights (the same on every rank of a distributed run)
 };
 
 // Runs the plan as child jobs of `ctx` ("simulate", "train <id>"): cancelling or pausing `ctx` reaches

@@ -1,5 +1,6 @@
 #include "recon/learned/Trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include "recon/Metrics.h"
 #include "recon/Rng.h"
 #include "recon/SimulatedDataset.h"
+#include "recon/learned/DistributedGroup.h"
 #include "recon/learned/ModelStore.h"
 
 namespace trustct {
@@ -102,6 +104,23 @@ double meanPsnr(LearnedModel& model, const TrainingSet& data, const torch::Devic
   return sum / double(data.size());
 }
 
+double meanPsnrAcrossRanks(LearnedModel& model, const TrainingSet& data, const torch::Device& device,
+                           int maxIterations, int batch, JobContext* ctx, DistributedGroup* group, double* meanSsim) {
+  if (!group) return meanPsnr(model, data, device, maxIterations, batch, ctx, meanSsim);
+  const int64_t share = (data.size() + group->size() - 1) / group->size();
+  const int64_t first = std::min<int64_t>(data.size(), group->rank() * share);
+  const int64_t count = std::min<int64_t>(share, data.size() - first);
+  double psnrSum = 0, ssimSum = 0;
+  if (count > 0) {
+    double ssimMean = 0;
+    psnrSum = count * meanPsnr(model, data.slice(first, count), device, maxIterations, batch, ctx, &ssimMean);
+    ssimSum = count * ssimMean;
+  }
+  const std::vector<double> sums = group->sum({psnrSum, ssimSum});
+  if (meanSsim) *meanSsim = sums[1] / double(data.size());
+  return sums[0] / double(data.size());
+}
+
 namespace {
 
 // Adam over the weights, plus a second parameter group for trainable step sizes: a step size moves the
@@ -142,31 +161,64 @@ Trainer::Trainer(LearnedModel& model, const torch::Device& device, TrainingOptio
     throw UsageError("iteration caps must be >= 1");
 }
 
-Trainer::StepResult Trainer::step(const torch::Tensor& images, const torch::Tensor& sinograms, const torch::Tensor& fbp) {
-  const LearnedModel::TrainingForward out = model_.trainingForward(sinograms.to(device_), fbp.to(device_),
-                                                                   options_.trainIterations, options_.ratePenalty > 0);
-  torch::Tensor loss = torch::mse_loss(out.x, images.to(device_));
+Trainer::StepResult Trainer::step(const torch::Tensor& images, const torch::Tensor& sinograms, const torch::Tensor& fbp,
+                                  int64_t globalCount) {
+  const int64_t local = images.size(0), total = globalCount < 0 ? local : globalCount;
   StepResult result;
-  if (out.contraction.defined()) {
-    result.contraction = out.contraction.detach().mean().item<double>();
-    loss = loss + options_.ratePenalty * (out.contraction - options_.rateTarget).clamp_min(0.0).pow(2).mean();
+  double localLoss = 0, localContraction = 0;
+  optimizer_.zero_grad();
+  if (local > 0) {
+    const LearnedModel::TrainingForward out = model_.trainingForward(sinograms.to(device_), fbp.to(device_),
+                                                                     options_.trainIterations, options_.ratePenalty > 0);
+    torch::Tensor loss = torch::mse_loss(out.x, images.to(device_));
+    if (out.contraction.defined()) {
+      localContraction = out.contraction.detach().mean().item<double>();
+      loss = loss + options_.ratePenalty * (out.contraction - options_.rateTarget).clamp_min(0.0).pow(2).mean();
+    }
+    localLoss = loss.item<double>();
+    // Weighted by this share of the global batch, so the summed gradients are the global batch's mean.
+    if (std::isfinite(localLoss)) (loss * (double(local) / double(total))).backward();
   }
-  result.loss = loss.item<double>();
-  if (!std::isfinite(result.loss))
+  result.loss = localLoss;
+  result.contraction = options_.ratePenalty > 0 ? localContraction : -1;
+  bool finite = std::isfinite(localLoss);
+  const auto communicationStart = Clock::now();
+  if (group_) {
+    const std::vector<double> sums =
+        group_->sum({finite ? localLoss * local : 0.0, localContraction * local, finite ? 0.0 : 1.0});
+    result.loss = sums[0] / double(total);
+    if (result.contraction >= 0) result.contraction = sums[1] / double(total);
+    finite = sums[2] == 0;
+  }
+  if (!finite)  // every rank throws at the same step, before any optimiser step
     throw TrainingDiverged(modelDisplayName(model_.spec().kind) + " training diverged: the loss is not finite (lower " +
                            "the learning rate or change the step sizes)");
-  optimizer_.zero_grad();
-  loss.backward();
+  if (group_) {
+    std::vector<torch::Tensor> grads;
+    for (auto& g : optimizer_.param_groups())
+      for (auto& p : g.params()) {
+        if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);  // a rank without samples this step
+        grads.push_back(p.grad());
+      }
+    group_->sumInPlace(grads);
+    result.communicationSeconds = since(communicationStart);
+  }
   optimizer_.step();
   model_.afterOptimizerStep();
   return result;
 }
 
 double Trainer::validate(const TrainingSet& data, JobContext* ctx) {
-  return meanPsnr(model_, data, device_, options_.validationIterations, options_.batchSize, ctx);
+  return meanPsnrAcrossRanks(model_, data, device_, options_.validationIterations, options_.batchSize, ctx, group_.get());
+}
+
+std::string Trainer::checkedWeightsFingerprint() const {
+  const std::string fingerprint = model_.weightsFingerprint();
+  return group_ ? group_->requireIdentical("the weights fingerprint", fingerprint) : fingerprint;
 }
 
 void Trainer::saveCheckpoint(const TrainingResult& r, int epoch, int64_t batchInEpoch) const {
+  if (group_ && !group_->isRoot()) return;  // one writer; every rank holds the same state
   torch::serialize::OutputArchive archive, modelArchive, optimizerArchive;
   model_.module().save(modelArchive);
   optimizer_.save(optimizerArchive);
@@ -175,7 +227,9 @@ void Trainer::saveCheckpoint(const TrainingResult& r, int epoch, int64_t batchIn
   const nlohmann::json state = {{"epoch", epoch},           {"batch", batchInEpoch}, {"steps", r.steps},
                                 {"last_loss", r.lastLoss},  {"validation_psnr", r.validationPsnr},
                                 {"seconds", r.seconds},     {"history", r.history}, {"sessions", r.sessions},
-                                {"spec", model_.spec().toJson()}};
+                                {"spec", model_.spec().toJson()},
+                                {"global_batch", options_.batchSize},
+                                {"world_size", group_ ? group_->size() : 1}};
   archive.write("state", c10::IValue(state.dump()));
   const std::string bytes = serializedArchive(archive);
   writeFileAtomically(options_.checkpointPath, [&](std::ostream& out) { out << bytes; });
@@ -201,6 +255,11 @@ bool Trainer::loadCheckpoint(TrainingResult& r, int& epoch, int64_t& batchInEpoc
     // The inference settings (iteration cap, tolerance) are not training state and may change on resume.
     if (ModelSpec::fromJson(state.at("spec"), options_.checkpointPath).trainedJson() != model_.spec().trainedJson())
       throw InputError(options_.checkpointPath, "checkpoint was made for another model: " + state.at("spec").dump());
+    // Any number of ranks may resume a checkpoint, with the global batch (hence the order) it was made with.
+    if (state.contains("global_batch") && state.at("global_batch").get<int>() != options_.batchSize)
+      throw UsageError(options_.checkpointPath + " was trained with a global batch of " +
+                       std::to_string(state.at("global_batch").get<int>()) + "; resume with --batch " +
+                       std::to_string(state.at("global_batch").get<int>()));
     archive.read("model", modelArchive);
     archive.read("optimizer", optimizerArchive);
     model_.module().load(modelArchive);
@@ -226,7 +285,12 @@ TrainingResult Trainer::run(const TrainingSet& train, const TrainingSet& validat
   TrainingResult r;
   int epoch = 0;
   int64_t firstBatch = 0;
-  if (!options_.checkpointPath.empty()) {
+  const int ranks = group_ ? group_->size() : 1, me = group_ ? group_->rank() : 0;
+  if (options_.batchSize % ranks != 0)
+    throw UsageError("the batch (" + std::to_string(options_.batchSize) + ", the global batch) must be a multiple of the " +
+                     std::to_string(ranks) + " ranks");
+  const int64_t perRank = options_.batchSize / ranks;
+  if (!options_.checkpointPath.empty() && me == 0) {
     const std::filesystem::path folder = std::filesystem::path(options_.checkpointPath).parent_path();
     if (const int stale = removeStaleTemporaries(folder.empty() ? "." : folder.string()); stale > 0)
       ctx.report(0, "removed " + std::to_string(stale) + " temporary file(s) of an earlier, killed run");
@@ -238,6 +302,18 @@ TrainingResult Trainer::run(const TrainingSet& train, const TrainingSet& validat
     ctx.report(0, msg);
   } else {
     torch::manual_seed(options_.seed);
+  }
+  if (group_) {
+    // Every rank must start from the same state: rank 0's weights on a fresh start; the same checkpoint
+    // (a folder all ranks read) on a resume.
+    std::vector<torch::Tensor> state;
+    for (const auto& p : model_.module().parameters()) state.push_back(p);
+    for (const auto& b : model_.module().buffers()) state.push_back(b);
+    if (r.steps == 0) group_->broadcastFromRoot(state);
+    group_->requireIdentical("the training state (step, epoch, batch; resumed ranks must read the same checkpoint, "
+                             "e.g. one shared --out folder)",
+                             std::to_string(r.steps) + "/" + std::to_string(epoch) + "/" + std::to_string(firstBatch) +
+                                 "/" + model_.weightsFingerprint());
   }
   const int64_t n = train.size(), batches = (n + options_.batchSize - 1) / options_.batchSize;
   int64_t totalSteps = int64_t(options_.epochs) * batches;
@@ -257,7 +333,11 @@ TrainingResult Trainer::run(const TrainingSet& train, const TrainingSet& validat
     for (int64_t b = firstBatch; b < batches; ++b) {
       checkpointIfCancelled(ctx, r, epoch, b);
       const int64_t first = b * options_.batchSize, count = std::min<int64_t>(options_.batchSize, n - first);
-      const torch::Tensor idx = torch::from_blob(const_cast<int64_t*>(order.data()) + first, {count}, torch::kInt64).clone();
+      // This rank's share of the global batch (all of it in one process; empty for late ranks of a short last batch).
+      const int64_t mineFirst = first + std::min<int64_t>(count, me * perRank);
+      const int64_t mineCount = std::clamp<int64_t>(count - me * perRank, 0, perRank);
+      const torch::Tensor idx =
+          torch::from_blob(const_cast<int64_t*>(order.data()) + mineFirst, {mineCount}, torch::kInt64).clone();
       const double scale = learningRateAt(options_, r.steps, plannedSteps_) / options_.learningRate;
       for (size_t g = 0; g < optimizer_.param_groups().size(); ++g) {
         const double base = g == 0 || !(options_.stepSizeLearningRate > 0) ? options_.learningRate
@@ -266,12 +346,17 @@ TrainingResult Trainer::run(const TrainingSet& train, const TrainingSet& validat
       }
       torch::manual_seed(options_.seed * 1000003ULL + static_cast<uint64_t>(r.steps));  // Lipschitz probes
       const StepResult done = step(train.images.index_select(0, idx), train.sinograms.index_select(0, idx),
-                                   train.fbp.index_select(0, idx));
+                                   train.fbp.index_select(0, idx), count);
       r.lastLoss = done.loss;
       r.lastContraction = done.contraction;
+      r.communicationSeconds += done.communicationSeconds;
       lossSum += r.lastLoss;
       ++lossCount;
       ++r.steps;
+      if (group_) {
+        group_->markProgress(r.steps);
+        if (options_.checkWeightsEvery > 0 && r.steps % options_.checkWeightsEvery == 0) checkedWeightsFingerprint();
+      }
       if (observer_.step) observer_.step(r.steps, r.lastLoss);
       r.seconds = priorSeconds + since(t0);
       r.sessions.back()["seconds"] = since(t0);
@@ -283,7 +368,9 @@ TrainingResult Trainer::run(const TrainingSet& train, const TrainingSet& validat
                     r.history.empty() ? "n/a" : (std::to_string(r.validationPsnr).substr(0, 5) + " dB").c_str());
       // The fraction counts this session's steps only, so the hub's ETA stays right after a resume.
       ctx.report(double(r.steps - priorSteps) / double(std::max<int64_t>(1, totalSteps - priorSteps)), msg);
-      if (r.steps >= totalSteps || (options_.maxSeconds > 0 && since(t0) >= options_.maxSeconds)) {
+      bool timeUp = options_.maxSeconds > 0 && since(t0) >= options_.maxSeconds;
+      if (group_ && options_.maxSeconds > 0) timeUp = group_->max({timeUp ? 1.0 : 0.0})[0] > 0;  // stop together
+      if (r.steps >= totalSteps || timeUp) {
         stop = true;
         if (b + 1 < batches) {
           epochComplete = false;

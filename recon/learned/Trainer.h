@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <functional>
+#include <memory>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -17,6 +18,7 @@
 
 namespace trustct {
 
+class DistributedGroup;
 class JobContext;
 
 // Ground truths with their noisy sinograms and FBPs (Ellipses by default), generated once and kept in memory.
@@ -37,7 +39,7 @@ struct TrainingSet {
 
 struct TrainingOptions {
   int epochs = 10;
-  int batchSize = 16;
+  int batchSize = 16;          // the global batch: split evenly over the ranks of a distributed run
   double learningRate = 1e-3;
   double finalLearningRate = -1;      // < 0: constant; else cosine decay to it over all planned steps
   double stepSizeLearningRate = -1;   // Implicit L2O's α, β, λ, s (< 0: learningRate)
@@ -54,6 +56,7 @@ struct TrainingOptions {
   // measured contraction factor (LearnedModel::trainingForward); 0: off.
   double ratePenalty = 0;
   double rateTarget = 0.94;
+  int checkWeightsEvery = 0;   // distributed: compare the ranks' weights every N steps (0: at the end only)
 };
 
 struct TrainingResult {
@@ -63,6 +66,7 @@ struct TrainingResult {
   double lastContraction = -1;  // batch mean of the measured contraction factor (< 0: not measured)
   double validationPsnr = 0;
   double seconds = 0;           // wall time over all sessions (resumes included)
+  double communicationSeconds = 0;  // this session's time in the distributed collectives of the steps
   nlohmann::json history = nlohmann::json::array();  // per epoch: loss, validation PSNR, seconds
   nlohmann::json sessions = nlohmann::json::array();  // per run/resume: note, first step, seconds
 };
@@ -84,6 +88,11 @@ class Trainer {
  public:
   Trainer(LearnedModel& model, const torch::Device& device, TrainingOptions options);
   void setObserver(TrainingObserver observer) { observer_ = std::move(observer); }
+  // Data-parallel training (DistributedGroup.h): each rank takes its share of every global batch, the
+  // gradients are summed over the ranks before each step, only rank 0 writes checkpoints. The result
+  // equals a single process with the same global batch and seed up to float rounding — except that a
+  // fixed-point solve stops when its own rank's samples have converged, not the whole global batch's.
+  void setDistributed(std::shared_ptr<DistributedGroup> group) { group_ = std::move(group); }
 
   // Trains on `train`, validates on `validation` (if not empty) after each epoch. Reports "epoch e/E, loss, val PSNR".
   // Cancelled at a batch boundary, it first checkpoints there, so `resume` continues where it stopped.
@@ -96,10 +105,16 @@ class Trainer {
   struct StepResult {
     double loss = 0;
     double contraction = -1;
+    double communicationSeconds = 0;  // spent in the distributed collectives of this step
   };
-  StepResult step(const torch::Tensor& images, const torch::Tensor& sinograms, const torch::Tensor& fbp);
+  // In a distributed run the tensors are this rank's share (possibly empty) of a global batch of
+  // `globalCount` samples, and the loss and contraction returned are the global batch's.
+  StepResult step(const torch::Tensor& images, const torch::Tensor& sinograms, const torch::Tensor& fbp,
+                  int64_t globalCount = -1);
   // Mean PSNR of the model's inference on `data` with the validation iteration cap.
   double validate(const TrainingSet& data, JobContext* ctx);
+  // The weights fingerprint, checked to be identical on every rank of a distributed run.
+  std::string checkedWeightsFingerprint() const;
 
  private:
   void saveCheckpoint(const TrainingResult& r, int epoch, int64_t batchInEpoch) const;
@@ -113,10 +128,16 @@ class Trainer {
   torch::optim::Adam optimizer_;
   int64_t plannedSteps_ = 0;  // epochs × batches (or maxSteps): the cosine schedule's horizon
   TrainingObserver observer_;
+  std::shared_ptr<DistributedGroup> group_;
 };
 
 // Mean PSNR of `model`'s inferences on `data` (batches of `batch`), no gradients.
 double meanPsnr(LearnedModel& model, const TrainingSet& data, const torch::Device& device, int maxIterations,
                 int batch, JobContext* ctx, double* meanSsim = nullptr);
+// The same mean with `data` split over the ranks of `group` (each infers its contiguous share), the
+// same number on every rank; `group` null: meanPsnr.
+double meanPsnrAcrossRanks(LearnedModel& model, const TrainingSet& data, const torch::Device& device,
+                           int maxIterations, int batch, JobContext* ctx, DistributedGroup* group,
+                           double* meanSsim = nullptr);
 
 }  // namespace trustct
