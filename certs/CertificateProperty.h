@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "recon/RadonOperator.h"
+#include "recon/geometry/RadonOperator.h"
 
 namespace trustct {
 

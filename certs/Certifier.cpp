@@ -7,9 +7,9 @@
 
 #include "certs/CertifiedReconstruction.h"
 #include "certs/DataRegularization.h"
-#include "recon/Errors.h"
-#include "recon/Job.h"
-#include "recon/MethodRegistry.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Job.h"
+#include "recon/methods/MethodRegistry.h"
 
 namespace trustct {
 

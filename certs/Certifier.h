@@ -6,8 +6,8 @@
 #include "certs/Certificate.h"
 #include "certs/CertificateCalibration.h"
 #include "certs/CertificateProperty.h"
-#include "recon/ReconstructionMethod.h"
-#include "recon/SimulatedDataset.h"
+#include "recon/data/Dataset.h"
+#include "recon/methods/ReconstructionMethod.h"
 
 namespace trustct {
 

@@ -6,8 +6,8 @@
 #include <memory>
 
 #include "certs/CertificateProperty.h"
-#include "recon/ReconstructionMethod.h"
-#include "recon/learned/Networks.h"
+#include "recon/learned/models/Networks.h"
+#include "recon/methods/ReconstructionMethod.h"
 
 namespace trustct {
 

@@ -5,10 +5,11 @@
 #include <filesystem>
 #include <regex>
 
-#include "recon/Errors.h"
-#include "recon/ReconstructionInput.h"
-#include "recon/SimulatedDataset.h"
-#include "recon/SinogramIO.h"
+#include "recon/core/Errors.h"
+#include "recon/data/SimulatedDataset.h"
+#include "recon/io/NpyDataset.h"
+#include "recon/io/ReconstructionInput.h"
+#include "recon/io/SinogramIO.h"
 
 namespace trustct::ui {
 

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "recon/ModelGrid.h"
-#include "recon/Phantom.h"
-#include "recon/ReconstructionMethod.h"
+#include "recon/data/Phantom.h"
+#include "recon/io/ModelGrid.h"
+#include "recon/methods/ReconstructionMethod.h"
 #include "viewer/Intensity.h"
 
 namespace trustct::ui {

@@ -21,9 +21,9 @@
 #include <QToolButton>
 #include <algorithm>
 
-#include "recon/MethodRegistry.h"
-#include "recon/Runtime.h"
-#include "recon/learned/UserModels.h"
+#include "recon/core/Runtime.h"
+#include "recon/learned/models/UserModels.h"
+#include "recon/methods/MethodRegistry.h"
 #include "ui/CaseLoader.h"
 #include "ui/CertificateExplanationDialog.h"
 #include "ui/ComparisonExport.h"

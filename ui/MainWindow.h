@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "certs/Certifier.h"
-#include "certs/DicomNetwork.h"
+#include "certs/dicom/DicomNetwork.h"
 #include "ui/CaseSource.h"
 #include "viewer/WindowLevelPresets.h"
 

@@ -8,14 +8,14 @@
 
 #include "Commands.h"
 #include "certs/CertifiedReconstruction.h"
-#include "certs/DicomNetwork.h"
-#include "certs/ExportSession.h"
-#include "recon/Errors.h"
-#include "recon/Job.h"
-#include "recon/MethodRegistry.h"
-#include "recon/Npy.h"
-#include "recon/ReconstructionInput.h"
-#include "recon/SinogramIO.h"
+#include "certs/dicom/DicomNetwork.h"
+#include "certs/dicom/ExportSession.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Job.h"
+#include "recon/io/Npy.h"
+#include "recon/io/ReconstructionInput.h"
+#include "recon/io/SinogramIO.h"
+#include "recon/methods/MethodRegistry.h"
 
 namespace trustct::cli {
 namespace {

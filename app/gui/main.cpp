@@ -9,14 +9,14 @@
 #include <cstdio>
 
 #include "Screenshot.h"
-#include "recon/Errors.h"
-#include "recon/Geometry.h"
-#include "recon/Runtime.h"
-#include "recon/learned/LearnedMethods.h"
+#include "WizardScreenshots.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Runtime.h"
+#include "recon/geometry/Geometry.h"
+#include "recon/learned/models/LearnedMethods.h"
 #include "ui/MainWindow.h"
 #include "ui/Theme.h"
 #include "ui/wizard/TrainingWizard.h"
-#include "WizardScreenshots.h"
 #include "viewer/VtkImageView.h"
 
 int main(int argc, char** argv) {

@@ -8,12 +8,13 @@
 #include <unistd.h>
 
 #include "certs/Certifier.h"
-#include "certs/DicomExport.h"
-#include "recon/DirectMethods.h"
-#include "recon/Errors.h"
-#include "recon/Job.h"
-#include "recon/ReconstructionInput.h"
-#include "recon/SimulatedDataset.h"
+#include "certs/dicom/DicomExport.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Job.h"
+#include "recon/data/SimulatedDataset.h"
+#include "recon/io/ReconstructionInput.h"
+#include "recon/io/dicom/DicomCt.h"
+#include "recon/methods/FbpMethod.h"
 
 using namespace trustct;
 namespace fs = std::filesystem;
