@@ -73,7 +73,7 @@ class CaseOpeners {
  public:
   struct Opener {
     std::string name;     // "Sinogram"
-    std::string pattern;  // "*.npy *.mha" for file dialogs
+    std::function<std::string()> pattern;  // "*.npy *.mha" for file dialogs
     std::function<bool(const std::string& path)> accepts;
     std::function<std::unique_ptr<CaseSource>(const std::string& path)> make;
   };

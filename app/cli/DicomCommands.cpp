@@ -14,6 +14,7 @@
 #include "recon/core/Job.h"
 #include "recon/io/Npy.h"
 #include "recon/io/ReconstructionInput.h"
+#include "recon/io/SinogramFormats.h"
 #include "recon/io/SinogramIO.h"
 #include "recon/methods/MethodRegistry.h"
 
@@ -21,7 +22,8 @@ namespace trustct::cli {
 namespace {
 
 std::vector<OptionSpec> inputOptions() {
-  return {{"input", "PATH", "DICOM CT file, series folder, or sinogram (.npy, .raw+.json, .mha, .mhd, .nii, .h5)", ""},
+  const std::string sinograms = joinExtensions(SinogramFormats::instance().extensions(), "", ", ");
+  return {{"input", "PATH", "DICOM CT file, series folder, or sinogram (" + sinograms + ")", ""},
           {"slice", "K", "DICOM: slice in position order; sinogram stacks: sample (default: middle slice / first sample)", ""},
           {"photons", "N0", "photons per ray of the simulated low-dose scan of a DICOM input", "4096"},
           {"noise", "LEVEL", "simulate Gaussian noise of this relative level instead of Poisson photons", ""},

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
@@ -15,12 +16,18 @@
 
 namespace trustct {
 
+const std::vector<std::string>& dicomExtensions() {
+  static const std::vector<std::string> extensions{".dcm", ".DCM"};
+  return extensions;
+}
+
 bool isDicomInput(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (fs::is_directory(path, ec)) return true;
-  const std::string ext = fs::path(path).extension().string();
-  return ext == ".dcm" || ext == ".DCM" || (!isSinogramPath(path) && looksLikeDicom(path));
+  const std::vector<std::string>& dicom = dicomExtensions();
+  const bool named = std::find(dicom.begin(), dicom.end(), fs::path(path).extension().string()) != dicom.end();
+  return named || (!isSinogramPath(path) && looksLikeDicom(path));
 }
 
 namespace {

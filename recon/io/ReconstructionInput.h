@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "recon/data/Noise.h"
 #include "recon/geometry/RadonOperator.h"
@@ -28,7 +29,8 @@ struct ReconstructionInput {
   std::string description; // what the sinogram is, in one sentence (goes into the Derivation Description)
 };
 
-bool isDicomInput(const std::string& path);  // a folder, a .dcm file, or a file with the DICM preamble
+const std::vector<std::string>& dicomExtensions();  // ".dcm", ".DCM": DICOM by name (others by their preamble)
+bool isDicomInput(const std::string& path);  // a folder, a file with a DICOM extension or the DICM preamble
 ReconstructionInput loadReconstructionInput(const std::string& path, const RadonOperator& op, const InputOptions& options);
 
 }  // namespace trustct

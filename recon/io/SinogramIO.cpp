@@ -25,18 +25,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool endsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-bool isRawPath(const std::string& path) { return endsWith(path, ".raw") || endsWith(path, ".f32"); }
-bool isHdf5Path(const std::string& path) { return endsWith(path, ".h5") || endsWith(path, ".hdf5"); }
-bool isItkPath(const std::string& path) {
-  for (const char* ext : {".mha", ".mhd", ".nii", ".nii.gz"})
-    if (endsWith(path, ext)) return true;
-  return false;
-}
-
 std::string sidecarOf(const std::string& path) {
   const std::string beside = path + ".json";
   std::error_code ec;
@@ -104,9 +92,9 @@ torch::Tensor readItk(const std::string& path) {
 #endif
 }
 
-void readLodopab(const std::string& path, const RadonOperator& op, const NoiseModel& noise, uint64_t seed,
-                 SinogramFile& out) {
+SinogramFile readLodopab(const std::string& path, const RadonOperator& op, const NoiseModel& noise, uint64_t seed) {
 #if TRUSTCT_HAVE_HDF5
+  SinogramFile out;
   LodopabDataset data(path, RadonOperator::forGeometry(op.geometry()), noise, seed);
   const bool truth = data.kind() == LodopabDataset::Kind::GroundTruth;
   out.format = truth ? "lodopab-ground-truth" : "lodopab-observation";
@@ -120,44 +108,62 @@ void readLodopab(const std::string& path, const RadonOperator& op, const NoiseMo
   }
   out.sinograms = torch::stack(sinos);
   if (images.size() == sinos.size()) out.images = torch::stack(images);
+  return out;
 #else
   throw notBuiltError(Feature::Hdf5, path);
 #endif
 }
 
-}  // namespace
-
-bool isSinogramPath(const std::string& path) {
-  return endsWith(path, ".npy") || isRawPath(path) || isItkPath(path) || isHdf5Path(path);
-}
-
-SinogramFile loadSinogramFile(const std::string& path, const RadonOperator& op, const NoiseModel& noise,
-                              uint64_t seed) {
-  SinogramFile out;
-  out.source = path;
-  if (endsWith(path, ".npy")) {
-    out.format = "npy";
-    out.sinograms = asBatch(loadSinogramNpy(path, op));
-    return out;
-  }
-  if (isHdf5Path(path)) {
-    readLodopab(path, op, noise, seed, out);
-    return out;
-  }
-  torch::Tensor t;
-  if (isRawPath(path)) {
-    out.format = "raw";
-    t = readRaw(path, op, out);
-  } else if (isItkPath(path)) {
-    out.format = "itk";
-    t = readItk(path);
-  } else {
-    throw InputError(path, "unknown sinogram format (expected .npy, .raw/.f32 with a .json sidecar, .mha, .mhd, "
-                           ".nii, .nii.gz, .h5 or .hdf5)");
-  }
+// `out` with the file's one (angles, bins) or (B, angles, bins) tensor, checked against the operator.
+SinogramFile withCheckedStack(SinogramFile out, const torch::Tensor& t, const std::string& path, const RadonOperator& op) {
   op.checkSinogramShape(t, path);
   requireFinite(t, path);
   out.sinograms = asBatch(t);
+  return out;
+}
+
+}  // namespace
+
+SinogramFormat npySinogramFormat() {
+  return {"NumPy", {".npy"}, [](const std::string& path, const RadonOperator& op, const NoiseModel&, uint64_t) {
+            SinogramFile out;
+            out.format = "npy";
+            out.sinograms = asBatch(loadSinogramNpy(path, op));
+            return out;
+          }};
+}
+
+SinogramFormat rawSinogramFormat() {
+  return {"raw float32 + JSON sidecar", {".raw", ".f32"},
+          [](const std::string& path, const RadonOperator& op, const NoiseModel&, uint64_t) {
+            SinogramFile out;
+            out.format = "raw";
+            const torch::Tensor t = readRaw(path, op, out);
+            return withCheckedStack(std::move(out), t, path, op);
+          }};
+}
+
+SinogramFormat itkSinogramFormat() {
+  return {"MetaImage / NIfTI", {".mha", ".mhd", ".nii", ".nii.gz"},
+          [](const std::string& path, const RadonOperator& op, const NoiseModel&, uint64_t) {
+            SinogramFile out;
+            out.format = "itk";
+            return withCheckedStack(std::move(out), readItk(path), path, op);
+          }};
+}
+
+SinogramFormat lodopabSinogramFormat() { return {"LoDoPaB-CT HDF5", {".h5", ".hdf5"}, readLodopab}; }
+
+bool isSinogramPath(const std::string& path) { return SinogramFormats::instance().find(path) != nullptr; }
+
+SinogramFile loadSinogramFile(const std::string& path, const RadonOperator& op, const NoiseModel& noise,
+                              uint64_t seed) {
+  const SinogramFormat* format = SinogramFormats::instance().find(path);
+  if (!format)
+    throw InputError(path, "unknown sinogram format (expected " +
+                               joinExtensions(SinogramFormats::instance().extensions(), "", ", ") + ")");
+  SinogramFile out = format->read(path, op, noise, seed);
+  out.source = path;
   return out;
 }
 

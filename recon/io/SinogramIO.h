@@ -13,19 +13,19 @@
 
 #include "recon/data/Noise.h"
 #include "recon/geometry/RadonOperator.h"
+#include "recon/io/SinogramFormats.h"
 
 namespace trustct {
 
-struct SinogramFile {
-  torch::Tensor sinograms;     // (B, angles, bins) float32, finite
-  torch::Tensor images;        // (B, N, N) reference images when the file format provides them; else undefined
-  double pixelSpacingMm = 0;   // of the model grid when the format knows it; 0 = unknown
-  std::string format;          // npy, raw, itk, lodopab-ground-truth, lodopab-observation
-  std::string source;
-};
+// The built-in formats, registered by SinogramFormats in this order.
+SinogramFormat npySinogramFormat();
+SinogramFormat rawSinogramFormat();
+SinogramFormat itkSinogramFormat();
+SinogramFormat lodopabSinogramFormat();
 
-bool isSinogramPath(const std::string& path);  // by extension
-// `noise` and `seed` only matter for LoDoPaB ground truth, which is re-simulated.
+bool isSinogramPath(const std::string& path);  // by extension, of a registered format
+// Through the format registered for the path's extension; `noise` and `seed` only matter for LoDoPaB
+// ground truth, which is re-simulated.
 SinogramFile loadSinogramFile(const std::string& path, const RadonOperator& op,
                               const NoiseModel& noise = NoiseModel{}, uint64_t seed = 0);
 
