@@ -16,6 +16,7 @@ class DataRegularizationProperty : public CertificateProperty {
   explicit DataRegularizationProperty(ConvL2ONet net);
   std::string name() const override { return "data_regularization"; }
   std::string title() const override { return "Data-driven regularisation"; }
+  std::string srCode() const override { return "DATA-REG"; }
   std::string modelPart() const override { return "learned prior"; }
   std::string description() const override;
   std::optional<PropertyValue> evaluate(const CertificateInput& in) const override;

@@ -56,16 +56,13 @@ class TreeBuilder {
   std::string path_;
 };
 
-// Short local code (SH, ≤ 16 characters) per certificate property.
-CodedValue propertyCode(const std::string& property) {
-  const CertificateProperty* p = CertificateSuite::standard().find(property);
-  const std::string title = p ? p->title() : property;
-  std::string code = property;
-  if (property == "total_variation") code = "TV";
-  else if (property == "iterate_residual") code = "ITER-RESIDUAL";
-  else if (property == "data_regularization") code = "DATA-REG";
-  for (auto& ch : code) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  return {code.substr(0, 16), kLocalScheme, "Certificate: " + title};
+// The concept the certificate's property declared when it was certified; a certificate made by hand
+// (without a Certifier) takes the one of the standard property of its name.
+CodedValue propertyConcept(const Certificate& c, const std::string& path) {
+  if (!c.srCode.empty()) return {c.srCode, kLocalScheme, "Certificate: " + c.title};
+  const CertificateProperty* p = CertificateSuite::standard().find(c.property);
+  if (!p) throw InputError(path, "certificate " + c.property + " names no SR concept (it was not made by a Certifier)");
+  return {p->srCode(), kLocalScheme, "Certificate: " + p->title()};
 }
 
 void fillPatientAndStudy(DSRDocument& doc, const ExportStudy& study, const InstanceInfo& info) {
@@ -154,7 +151,7 @@ ExportedInstance writeCertificateSr(const ExportStudy& study, const InstanceInfo
     b.text(DSRTypes::RT_hasObsContext, coded("112039", "DCM", "Tracking Identifier"), "TrustCT certificate " + c.property);
     b.uid(DSRTypes::RT_hasObsContext, coded("112040", "DCM", "Tracking Unique Identifier"), uids.next());
     b.image(DSRTypes::RT_contains, &source, ct);
-    DSRContentItem& num = b.child(DSRTypes::RT_contains, DSRTypes::VT_Num, coded(propertyCode(c.property)));
+    DSRContentItem& num = b.child(DSRTypes::RT_contains, DSRTypes::VT_Num, coded(propertyConcept(c, path)));
     check(num.setNumericValue(DSRNumericMeasurementValue(formatDecimal(c.value).c_str(), coded("1", "UCUM", "no units"))),
           "numeric value", path);
     b.text(DSRTypes::RT_hasConceptMod, coded("111001", "DCM", "Algorithm Name"), "TrustCT certificate " + c.property);
