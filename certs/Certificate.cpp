@@ -1,6 +1,6 @@
 #include "certs/Certificate.h"
 
-#include "recon/Errors.h"
+#include "recon/core/Errors.h"
 
 namespace trustct {
 

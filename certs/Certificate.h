@@ -27,6 +27,9 @@ struct Certificate {
   // values for the property: it fails, since nothing vouches for it) or "invalid image" (non-finite or
   // constant: it fails).
   std::string basis = "calibration";
+  // How the property names itself (CertificateProperty::title and srCode), set by the Certifier for the
+  // badge and the SR; not part of the JSON report.
+  std::string title, srCode;
 };
 
 struct CertificateReport {

@@ -5,9 +5,9 @@
 #include <fstream>
 #include <limits>
 
-#include "recon/AtomicFile.h"
-#include "recon/Errors.h"
-#include "recon/Sha256.h"
+#include "recon/core/AtomicFile.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Sha256.h"
 
 namespace trustct {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "certs/Certificate.h"
-#include "recon/Geometry.h"
+#include "recon/geometry/Geometry.h"
 
 namespace trustct {
 

@@ -2,7 +2,15 @@
 
 #include <torch/torch.h>
 
+#include <cctype>
+
 namespace trustct {
+
+std::string CertificateProperty::srCode() const {
+  std::string code = name().substr(0, 16);
+  for (auto& ch : code) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return code;
+}
 
 std::string BoxConstraintProperty::description() const {
   return "Distance of the image to the valid intensity range [0, 1]: pixels outside it are not physical.";

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "recon/RadonOperator.h"
+#include "recon/geometry/RadonOperator.h"
 
 namespace trustct {
 
@@ -47,6 +47,9 @@ class CertificateProperty {
   virtual std::optional<bool> satisfied(const CertificateInput&) const { return std::nullopt; }
   // False for properties of iterations only (a calibration made with a direct method has no values for them).
   virtual bool appliesToDirectMethods() const { return true; }
+  // The code value (SH, at most 16 characters, TrustCT's local scheme) of the property's concept in the
+  // certificate SR, whose meaning is "Certificate: " + title(). The default is the upper-cased name.
+  virtual std::string srCode() const;
 };
 
 // Distance ‖x − proj_[0,1](x)‖₂ of the image to the box; extra: percent_outside.
@@ -75,6 +78,7 @@ class TotalVariationProperty : public CertificateProperty {
  public:
   std::string name() const override { return "total_variation"; }
   std::string title() const override { return "Total variation"; }
+  std::string srCode() const override { return "TV"; }
   std::string modelPart() const override { return "smoothness"; }
   std::string description() const override;
   std::optional<PropertyValue> evaluate(const CertificateInput& in) const override;
@@ -87,6 +91,7 @@ class IterateResidualProperty : public CertificateProperty {
  public:
   std::string name() const override { return "iterate_residual"; }
   std::string title() const override { return "Convergence"; }
+  std::string srCode() const override { return "ITER-RESIDUAL"; }
   std::string modelPart() const override { return "convergence"; }
   std::string description() const override;
   std::optional<PropertyValue> evaluate(const CertificateInput& in) const override;

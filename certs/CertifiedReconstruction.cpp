@@ -5,10 +5,10 @@
 #include <stdexcept>
 
 #include "certs/Certifier.h"
-#include "recon/Errors.h"
-#include "recon/Job.h"
-#include "recon/Metrics.h"
-#include "recon/Runtime.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Job.h"
+#include "recon/core/Metrics.h"
+#include "recon/core/Runtime.h"
 
 namespace trustct {
 

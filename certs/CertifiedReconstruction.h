@@ -12,7 +12,7 @@
 
 #include "certs/Certificate.h"
 #include "certs/CertificateProperty.h"
-#include "recon/ReconstructionMethod.h"
+#include "recon/methods/ReconstructionMethod.h"
 
 namespace trustct {
 

@@ -7,9 +7,9 @@
 
 #include "certs/CertifiedReconstruction.h"
 #include "certs/DataRegularization.h"
-#include "recon/Errors.h"
-#include "recon/Job.h"
-#include "recon/MethodRegistry.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Job.h"
+#include "recon/methods/MethodRegistry.h"
 
 namespace trustct {
 
@@ -28,7 +28,8 @@ CertificateReport Certifier::certify(const std::string& method, const Certificat
     const PropertyCalibration* cal = calibration_.find(property->name());
     // The label: the solver's own test where the property is a fact of the run, else the calibrated CDF;
     // with neither, nothing vouches for the property and it fails (reported, never left out).
-    Certificate c{property->name(), v->value, cal ? cal->cdf(v->value) : 1.0, Label::Fail, v->extras, "uncalibrated"};
+    Certificate c{property->name(), v->value, cal ? cal->cdf(v->value) : 1.0, Label::Fail, v->extras, "uncalibrated",
+                  property->title(), property->srCode()};
     if (const std::optional<bool> met = property->satisfied(in); met && std::isfinite(v->value)) {
       c.label = *met ? Label::Pass : Label::Fail;
       c.basis = "tolerance";

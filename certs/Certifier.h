@@ -6,8 +6,8 @@
 #include "certs/Certificate.h"
 #include "certs/CertificateCalibration.h"
 #include "certs/CertificateProperty.h"
-#include "recon/ReconstructionMethod.h"
-#include "recon/SimulatedDataset.h"
+#include "recon/data/Dataset.h"
+#include "recon/methods/ReconstructionMethod.h"
 
 namespace trustct {
 
@@ -15,7 +15,8 @@ class Certifier {
  public:
   Certifier(CertificateSuite suite, CertificateCalibration calibration);
 
-  // Properties that do not apply or have no calibration entry are left out of the report.
+  // Properties that do not apply are left out of the report; one without a calibration entry is reported
+  // failing (basis "uncalibrated"), since nothing vouches for it.
   CertificateReport certify(const std::string& method, const CertificateInput& in) const;
 
   const CertificateSuite& suite() const { return suite_; }

@@ -2,7 +2,7 @@
 
 #include <torch/torch.h>
 
-#include "recon/learned/LearnedMethods.h"
+#include "recon/learned/models/LearnedMethods.h"
 
 namespace trustct {
 

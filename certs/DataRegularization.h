@@ -6,8 +6,8 @@
 #include <memory>
 
 #include "certs/CertificateProperty.h"
-#include "recon/ReconstructionMethod.h"
-#include "recon/learned/Networks.h"
+#include "recon/learned/models/Networks.h"
+#include "recon/methods/ReconstructionMethod.h"
 
 namespace trustct {
 
@@ -16,6 +16,7 @@ class DataRegularizationProperty : public CertificateProperty {
   explicit DataRegularizationProperty(ConvL2ONet net);
   std::string name() const override { return "data_regularization"; }
   std::string title() const override { return "Data-driven regularisation"; }
+  std::string srCode() const override { return "DATA-REG"; }
   std::string modelPart() const override { return "learned prior"; }
   std::string description() const override;
   std::optional<PropertyValue> evaluate(const CertificateInput& in) const override;

@@ -6,7 +6,7 @@
 #include <cstdio>
 
 #include "certs/CertifiedReconstruction.h"
-#include "recon/Job.h"
+#include "recon/core/Job.h"
 
 namespace trustct {
 

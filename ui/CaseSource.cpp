@@ -5,10 +5,12 @@
 #include <filesystem>
 #include <regex>
 
-#include "recon/Errors.h"
-#include "recon/ReconstructionInput.h"
-#include "recon/SimulatedDataset.h"
-#include "recon/SinogramIO.h"
+#include "recon/core/Errors.h"
+#include "recon/data/SimulatedDataset.h"
+#include "recon/io/NpyDataset.h"
+#include "recon/io/ReconstructionInput.h"
+#include "recon/io/SinogramFormats.h"
+#include "recon/io/SinogramIO.h"
 
 namespace trustct::ui {
 
@@ -94,8 +96,10 @@ CaseOpeners& CaseOpeners::instance() {
 
 CaseOpeners::CaseOpeners() {
   const auto file = [](const std::string& path) { return std::make_unique<InputFileSource>(path); };
-  add({kDicomType, "*.dcm *.DCM", [](const std::string& path) { return isDicomInput(path); }, file});
-  add({kSinogramType, "*.npy *.raw *.f32 *.mha *.mhd *.nii *.nii.gz *.h5 *.hdf5",
+  add({kDicomType, [] { return joinExtensions(dicomExtensions(), "*", " "); },
+       [](const std::string& path) { return isDicomInput(path); }, file});
+  // Read at every use, so a sinogram format registered later is offered too.
+  add({kSinogramType, [] { return joinExtensions(SinogramFormats::instance().extensions(), "*", " "); },
        [](const std::string& path) { return isSinogramPath(path); }, file});
 }
 
@@ -109,19 +113,19 @@ std::unique_ptr<CaseSource> CaseOpeners::open(const std::string& pathOrOrigin) c
   for (const auto& o : openers_)
     if (o.accepts(pathOrOrigin)) return o.make(pathOrOrigin);
   std::string kinds;
-  for (const auto& o : openers_) kinds += (kinds.empty() ? "" : ", ") + o.name + " " + o.pattern;
+  for (const auto& o : openers_) kinds += (kinds.empty() ? "" : ", ") + o.name + " " + o.pattern();
   throw InputError(pathOrOrigin, "unsupported file type (can open: " + kinds + ")");
 }
 
 std::string CaseOpeners::dialogFilter() const {
   std::string filter;
-  for (const auto& o : openers_) filter += o.name + " (" + o.pattern + ");;";
+  for (const auto& o : openers_) filter += o.name + " (" + o.pattern() + ");;";
   return filter + "All files (*)";
 }
 
 std::string CaseOpeners::dialogFilter(const std::string& name) const {
   for (const auto& o : openers_)
-    if (o.name == name) return o.name + " (" + o.pattern + ");;All files (*)";
+    if (o.name == name) return o.name + " (" + o.pattern() + ");;All files (*)";
   return "All files (*)";
 }
 

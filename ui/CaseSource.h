@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "recon/ModelGrid.h"
-#include "recon/Phantom.h"
-#include "recon/ReconstructionMethod.h"
+#include "recon/data/Phantom.h"
+#include "recon/io/ModelGrid.h"
+#include "recon/methods/ReconstructionMethod.h"
 #include "viewer/Intensity.h"
 
 namespace trustct::ui {
@@ -73,7 +73,7 @@ class CaseOpeners {
  public:
   struct Opener {
     std::string name;     // "Sinogram"
-    std::string pattern;  // "*.npy *.mha" for file dialogs
+    std::function<std::string()> pattern;  // "*.npy *.mha" for file dialogs
     std::function<bool(const std::string& path)> accepts;
     std::function<std::unique_ptr<CaseSource>(const std::string& path)> make;
   };

@@ -6,7 +6,7 @@
 #include <QTextDocument>
 #include <cmath>
 
-#include "recon/Errors.h"
+#include "recon/core/Errors.h"
 #include "ui/CertificateExplanationDialog.h"
 #include "ui/ComparisonGrid.h"
 #include "viewer/CertificateBadgeBar.h"

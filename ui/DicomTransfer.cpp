@@ -6,8 +6,8 @@
 #include <QTemporaryDir>
 #include <cstdio>
 
-#include "certs/ExportSession.h"
-#include "recon/Errors.h"
+#include "certs/dicom/ExportSession.h"
+#include "recon/core/Errors.h"
 
 namespace trustct::ui {
 

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "certs/CertifiedReconstruction.h"
-#include "certs/DicomNetwork.h"
+#include "certs/dicom/DicomNetwork.h"
 #include "ui/CaseSource.h"
 
 namespace trustct::ui {

@@ -19,11 +19,10 @@
 #include <QStyle>
 #include <QToolBar>
 #include <QToolButton>
-#include <algorithm>
 
-#include "recon/MethodRegistry.h"
-#include "recon/Runtime.h"
-#include "recon/learned/UserModels.h"
+#include "recon/core/Runtime.h"
+#include "recon/learned/models/UserModels.h"
+#include "recon/methods/MethodRegistry.h"
 #include "ui/CaseLoader.h"
 #include "ui/CertificateExplanationDialog.h"
 #include "ui/ComparisonExport.h"
@@ -40,12 +39,6 @@ const char* kRecentKey = "files/recent";
 const char* kLastFolderKey = "files/lastFolder";
 QString linkKey(int link) { return QString("links/") + viewer::linkName(static_cast<viewer::Link>(link)); }
 }  // namespace
-
-const std::vector<std::pair<std::string, std::string>>& MainWindow::paperMethods() {
-  static const std::vector<std::pair<std::string, std::string>> methods = {
-      {"fbp", "FBP"}, {"tv", "TV-Min"}, {"unet", "U-Net"}, {"ffpn", "F-FPN"}, {"l2o", "Implicit L2O"}, {"scale-l2o", "Scale_L2O"}};
-  return methods;
-}
 
 MainWindow::MainWindow(ReconstructionEnvironment env, QWidget* parent) : QMainWindow(parent), env_(std::move(env)) {
   setWindowTitle("TrustCT");
@@ -435,26 +428,10 @@ void MainWindow::addRecent(const QString& origin) {
 std::vector<PanelSpec> MainWindow::panelSpecs(bool withReference) const {
   std::vector<PanelSpec> specs;
   if (withReference) specs.push_back({ComparisonGrid::kReferenceId, tr("Reference"), true, true, {}});
-  const std::vector<MethodInfo> infos = MethodRegistry::instance().methods(env_);
-  const auto info = [&](const std::string& id) -> const MethodInfo* {
-    for (const auto& i : infos)
-      if (i.id == id) return &i;
-    return nullptr;
-  };
-  for (const auto& [id, name] : paperMethods()) {
-    if (const MethodInfo* i = info(id))
-      specs.push_back({id, QString::fromStdString(i->displayName), false, i->available,
-                       QString::fromStdString(i->unavailableReason)});
-    else
-      specs.push_back({id, QString::fromStdString(name), false, false,
-                       tr("this build has no model library for %1").arg(QString::fromStdString(name))});
-  }
-  for (const auto& i : infos) {
-    const bool listed = std::any_of(paperMethods().begin(), paperMethods().end(), [&](auto& m) { return m.first == i.id; });
-    if (!listed)
-      specs.push_back({i.id, QString::fromStdString(i.displayName), false, i.available,
-                       QString::fromStdString(i.unavailableReason)});
-  }
+  // The registry's order is the comparison's: the papers' methods first, then the user's models.
+  for (const MethodInfo& i : MethodRegistry::instance().methods(env_))
+    specs.push_back({i.id, QString::fromStdString(i.displayName), false, i.available,
+                     QString::fromStdString(i.unavailableReason)});
   return specs;
 }
 

@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "certs/Certifier.h"
-#include "certs/DicomNetwork.h"
+#include "certs/dicom/DicomNetwork.h"
 #include "ui/CaseSource.h"
 #include "viewer/WindowLevelPresets.h"
 
@@ -27,9 +27,6 @@ class ReconstructionRunner;
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
-  // The comparison's columns in the papers' order; methods the registry knows beyond these follow.
-  static const std::vector<std::pair<std::string, std::string>>& paperMethods();
-
   // The demo case: the same Ellipses phantom (seed 7) as `trustct-cli demo`, inside the calibration's distribution.
   static constexpr const char* kDemoOrigin = "demo:ellipses:7";
 

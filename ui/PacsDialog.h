@@ -4,7 +4,7 @@
 // answer. Accepting the dialog asks the window to export and send.
 #include <QDialog>
 
-#include "certs/DicomNetwork.h"
+#include "certs/dicom/DicomNetwork.h"
 
 class QLabel;
 class QLineEdit;

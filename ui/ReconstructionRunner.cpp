@@ -9,9 +9,9 @@
 #include <chrono>
 #include <mutex>
 
-#include "recon/Errors.h"
-#include "recon/Job.h"
-#include "recon/MethodRegistry.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Job.h"
+#include "recon/methods/MethodRegistry.h"
 
 namespace trustct::ui {
 

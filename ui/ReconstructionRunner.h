@@ -16,7 +16,7 @@
 
 #include "certs/CertifiedReconstruction.h"
 #include "certs/Certifier.h"
-#include "recon/Job.h"
+#include "recon/core/Job.h"
 #include "ui/CaseSource.h"
 #include "viewer/ImageBuffer.h"
 

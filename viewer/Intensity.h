@@ -1,5 +1,6 @@
 #pragma once
-// Intensities in TrustCT images are x = μ/μ_max in [0, 1] (the LoDoPaB normalisation, science.md §2).
+// Intensities in TrustCT images are x = μ/μ_max in [0, 1] (LoDoPaB-CT's normalisation,
+// docs/researcher-guide.md §2).
 // Hounsfield units follow from μ = μ_water·(1 + HU/1000); window/level is kept in normalised units and
 // converted at the edges (presets are written in HU as radiologists know them).
 namespace trustct::viewer {

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "recon/Errors.h"
+#include "recon/core/Errors.h"
 
 namespace trustct::viewer {
 

@@ -8,10 +8,11 @@
 #include <nlohmann/json.hpp>
 
 #include "Commands.h"
-#include "recon/DirectMethods.h"
-#include "recon/Errors.h"
-#include "recon/Job.h"
-#include "recon/SimulatedDataset.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Job.h"
+#include "recon/data/SimulatedDataset.h"
+#include "recon/methods/FbpMethod.h"
+#include "recon/methods/TvMin.h"
 
 namespace trustct::cli {
 namespace {

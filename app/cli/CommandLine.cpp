@@ -3,7 +3,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "recon/Errors.h"
+#include "recon/core/Errors.h"
 
 namespace trustct::cli {
 

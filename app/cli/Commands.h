@@ -7,7 +7,7 @@
 
 #include "CommandLine.h"
 #include "certs/Certifier.h"
-#include "recon/ReconstructionMethod.h"
+#include "recon/methods/ReconstructionMethod.h"
 
 namespace trustct::cli {
 

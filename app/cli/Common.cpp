@@ -4,9 +4,9 @@
 #include <mutex>
 
 #include "Commands.h"
-#include "recon/AtomicFile.h"
-#include "recon/Job.h"
-#include "recon/Runtime.h"
+#include "recon/core/AtomicFile.h"
+#include "recon/core/Job.h"
+#include "recon/core/Runtime.h"
 
 namespace trustct::cli {
 

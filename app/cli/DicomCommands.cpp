@@ -8,20 +8,22 @@
 
 #include "Commands.h"
 #include "certs/CertifiedReconstruction.h"
-#include "certs/DicomNetwork.h"
-#include "certs/ExportSession.h"
-#include "recon/Errors.h"
-#include "recon/Job.h"
-#include "recon/MethodRegistry.h"
-#include "recon/Npy.h"
-#include "recon/ReconstructionInput.h"
-#include "recon/SinogramIO.h"
+#include "certs/dicom/DicomNetwork.h"
+#include "certs/dicom/ExportSession.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Job.h"
+#include "recon/io/Npy.h"
+#include "recon/io/ReconstructionInput.h"
+#include "recon/io/SinogramFormats.h"
+#include "recon/io/SinogramIO.h"
+#include "recon/methods/MethodRegistry.h"
 
 namespace trustct::cli {
 namespace {
 
 std::vector<OptionSpec> inputOptions() {
-  return {{"input", "PATH", "DICOM CT file, series folder, or sinogram (.npy, .raw+.json, .mha, .mhd, .nii, .h5)", ""},
+  const std::string sinograms = joinExtensions(SinogramFormats::instance().extensions(), "", ", ");
+  return {{"input", "PATH", "DICOM CT file, series folder, or sinogram (" + sinograms + ")", ""},
           {"slice", "K", "DICOM: slice in position order; sinogram stacks: sample (default: middle slice / first sample)", ""},
           {"photons", "N0", "photons per ray of the simulated low-dose scan of a DICOM input", "4096"},
           {"noise", "LEVEL", "simulate Gaussian noise of this relative level instead of Poisson photons", ""},

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "Commands.h"
-#include "recon/Errors.h"
+#include "recon/core/Errors.h"
 
 extern char** environ;
 

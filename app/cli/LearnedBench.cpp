@@ -13,11 +13,11 @@
 #include <nlohmann/json.hpp>
 
 #include "Commands.h"
-#include "recon/Job.h"
-#include "recon/FusedUpdates.h"
-#include "recon/LAdmmSolver.h"
-#include "recon/learned/LearnedMethods.h"
-#include "recon/learned/Trainer.h"
+#include "recon/core/Job.h"
+#include "recon/learned/models/LearnedMethods.h"
+#include "recon/learned/training/Trainer.h"
+#include "recon/methods/FusedUpdates.h"
+#include "recon/methods/LAdmmSolver.h"
 
 namespace trustct::cli {
 namespace {

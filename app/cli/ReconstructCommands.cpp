@@ -8,10 +8,12 @@
 #include "certs/CertifiedReconstruction.h"
 #include "certs/DataRegularization.h"
 #include "certs/Evaluation.h"
-#include "recon/Errors.h"
-#include "recon/Job.h"
-#include "recon/MethodRegistry.h"
-#include "recon/Npy.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Job.h"
+#include "recon/data/SimulatedDataset.h"
+#include "recon/io/Npy.h"
+#include "recon/io/NpyDataset.h"
+#include "recon/methods/MethodRegistry.h"
 
 namespace trustct::cli {
 namespace {

@@ -6,9 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "Commands.h"
-#include "recon/Errors.h"
-#include "recon/Npy.h"
-#include "recon/SimulatedDataset.h"
+#include "recon/core/Errors.h"
+#include "recon/data/SimulatedDataset.h"
+#include "recon/io/Npy.h"
+#include "recon/io/NpyDataset.h"
 
 namespace trustct::cli {
 namespace {

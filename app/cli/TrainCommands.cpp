@@ -7,11 +7,11 @@
 #include <nlohmann/json.hpp>
 
 #include "Commands.h"
-#include "recon/Errors.h"
-#include "recon/Job.h"
-#include "recon/learned/DistributedGroup.h"
-#include "recon/learned/ModelTraining.h"
-#include "recon/learned/StepSizeSearch.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Job.h"
+#include "recon/learned/training/DistributedGroup.h"
+#include "recon/learned/training/ModelTraining.h"
+#include "recon/learned/training/StepSizeSearch.h"
 
 namespace trustct::cli {
 namespace {

@@ -4,9 +4,9 @@
 #include <string>
 
 #include "Commands.h"
-#include "recon/Errors.h"
-#include "recon/Runtime.h"
-#include "recon/learned/LearnedMethods.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Runtime.h"
+#include "recon/learned/models/LearnedMethods.h"
 
 namespace {
 void printUsage(FILE* out) {

@@ -9,14 +9,15 @@
 #include <cstdio>
 
 #include "Screenshot.h"
-#include "recon/Errors.h"
-#include "recon/Geometry.h"
-#include "recon/Runtime.h"
-#include "recon/learned/LearnedMethods.h"
+#include "WizardScreenshots.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Runtime.h"
+#include "recon/geometry/Geometry.h"
+#include "recon/io/SinogramFormats.h"
+#include "recon/learned/models/LearnedMethods.h"
 #include "ui/MainWindow.h"
 #include "ui/Theme.h"
 #include "ui/wizard/TrainingWizard.h"
-#include "WizardScreenshots.h"
 #include "viewer/VtkImageView.h"
 
 int main(int argc, char** argv) {
@@ -33,8 +34,10 @@ int main(int argc, char** argv) {
   parser.setApplicationDescription("TrustCT: sparse-angle CT reconstruction with trustworthiness certificates");
   parser.addHelpOption();
   parser.addVersionOption();
-  parser.addPositionalArgument("file", "DICOM CT file or series folder, sinogram (.npy, .raw, .mha, .nii, .h5), or "
-                                      "demo:ellipses:SEED / demo:shepp-logan (default: demo:ellipses:7)");
+  const std::string sinograms = trustct::joinExtensions(trustct::SinogramFormats::instance().extensions(), "", ", ");
+  parser.addPositionalArgument("file", QString::fromStdString("DICOM CT file or series folder, sinogram (" + sinograms +
+                                                               "), or demo:ellipses:SEED / demo:shepp-logan "
+                                                               "(default: demo:ellipses:7)"));
   const QCommandLineOption screenshot("screenshot", "reconstruct, add a zoom region, save the window as PNG and exit",
                                       "OUT.png");
   const QCommandLineOption size("size", "window size for --screenshot", "WxH", "1760x1060");

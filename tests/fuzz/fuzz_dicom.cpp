@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
-#include "recon/DicomCt.h"
-#include "recon/Errors.h"
+#include "recon/core/Errors.h"
+#include "recon/io/dicom/DicomCt.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {

@@ -3,8 +3,8 @@
 #include <cstdint>
 #include <string>
 
-#include "recon/Errors.h"
-#include "recon/Npy.h"
+#include "recon/core/Errors.h"
+#include "recon/io/Npy.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {

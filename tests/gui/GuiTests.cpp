@@ -15,6 +15,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTemporaryDir>
+#include <QTemporaryFile>
 #include <QTimer>
 #include <QToolButton>
 #include <QComboBox>
@@ -31,22 +32,27 @@
 #include <QtTest/QtTest>
 #include <cmath>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <unistd.h>
 
+#include "Commands.h"
 #include "certs/Certifier.h"
-#include "recon/DicomCt.h"
-#include "recon/ModelGrid.h"
-#include "recon/Geometry.h"
-#include "recon/MethodRegistry.h"
-#include "recon/Runtime.h"
-#include "recon/learned/LearnedMethods.h"
-#include "recon/learned/ModelStore.h"
+#include "recon/core/Runtime.h"
+#include "recon/geometry/Geometry.h"
+#include "recon/io/ModelGrid.h"
+#include "recon/io/SinogramFormats.h"
+#include "recon/io/dicom/DicomCt.h"
+#include "recon/learned/models/LearnedMethods.h"
+#include "recon/learned/models/ModelStore.h"
+#include "recon/methods/MethodRegistry.h"
+#include "ui/CaseSource.h"
 #include "ui/CertificateExplanationDialog.h"
 #include "ui/ComparisonExport.h"
 #include "ui/ComparisonGrid.h"
 #include "ui/DicomTransfer.h"
-#include "ui/PacsDialog.h"
 #include "ui/MainWindow.h"
+#include "ui/PacsDialog.h"
 #include "ui/ReconstructionRunner.h"
 #include "ui/Theme.h"
 #include "ui/wizard/CalibrationPage.h"
@@ -70,6 +76,21 @@ constexpr int kRunTimeoutMs = 10 * 60 * 1000;
 const QString kData = QStringLiteral(TRUSTCT_TEST_DATA);
 const QString kCtSmall = kData + "/dicom/CT_small.dcm";  // Debian's pydicom CT (128², no VOI window)
 const QString kSeries = kData + "/dicom/series_ct2";  // a 4-slice CT series folder, window 30 / 100
+
+// What `run` prints on stdout (the CLI's --help), read back through a temporary file.
+std::string stdoutOf(const std::function<int()>& run) {
+  QTemporaryFile file;
+  if (!file.open()) return {};
+  std::fflush(stdout);
+  const int saved = dup(STDOUT_FILENO);
+  dup2(file.handle(), STDOUT_FILENO);
+  run();
+  std::fflush(stdout);
+  dup2(saved, STDOUT_FILENO);
+  close(saved);
+  file.seek(0);
+  return file.readAll().toStdString();
+}
 
 // Waits for the window's DICOM transfer to finish; (ok, summary, files).
 std::tuple<bool, QString, QStringList> waitForTransfer(ui::DicomTransfer* transfer) {
@@ -393,6 +414,32 @@ class GuiTests : public QObject {
     QVERIFY(!open(dir.filePath("notes.txt")));
     QVERIFY(window_->statusBar()->currentMessage().contains("unsupported file type"));
     QVERIFY(!window_->currentCase().has_value());
+  }
+
+  // A new sinogram format is a reader plus its registration: the window opens it (menu and drag and drop
+  // go through CaseOpeners), the file dialogs offer it and the CLI's help names it.
+  void registeredReaderIsOfferedEverywhere() {
+    const Geometry& g = env_.geometry();
+    const torch::Tensor toy = torch::full({1, g.numAngles, g.numBins}, 0.01f);
+    const auto readToy = [toy](const std::string&, const RadonOperator&, const NoiseModel&, uint64_t) {
+      SinogramFile f;
+      f.format = "toy";
+      f.sinograms = toy;
+      return f;
+    };
+    SinogramFormats::instance().add({"Toy", {".toy"}, readToy});
+    for (const std::string& filter : {ui::CaseOpeners::instance().dialogFilter(),
+                                      ui::CaseOpeners::instance().dialogFilter(ui::CaseOpeners::kSinogramType)})
+      QVERIFY2(QString::fromStdString(filter).contains("*.toy"), filter.c_str());
+    QTemporaryDir dir;
+    const QString path = dir.filePath("scan.toy");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.close();
+    QVERIFY(open(path));
+    QVERIFY(torch::equal(window_->currentCase()->sinogram, toy[0]));
+    const QString help = QString::fromStdString(stdoutOf([] { return cli::runImport({"--help"}); }));
+    QVERIFY2(help.contains(".toy"), qPrintable(help));
   }
 
   void openDicomFillsReferenceAndMetrics() {

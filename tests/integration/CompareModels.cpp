@@ -9,9 +9,9 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "recon/Geometry.h"
-#include "recon/RadonOperator.h"
-#include "recon/learned/ModelStore.h"
+#include "recon/geometry/Geometry.h"
+#include "recon/geometry/RadonOperator.h"
+#include "recon/learned/models/ModelStore.h"
 
 int main(int argc, char** argv) {
   if (argc != 4) return std::fprintf(stderr, "usage: compare_models DIR_A DIR_B REL_TOL\n"), 2;

@@ -13,9 +13,9 @@
 #include <fstream>
 #include <functional>
 
-#include "recon/AtomicFile.h"
-#include "recon/Errors.h"
-#include "recon/learned/ModelStore.h"
+#include "recon/core/AtomicFile.h"
+#include "recon/core/Errors.h"
+#include "recon/learned/models/ModelStore.h"
 #include "tests/unit/LearnedTestSupport.h"
 
 using namespace trustct;

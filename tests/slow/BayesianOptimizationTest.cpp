@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "recon/learned/BayesianOptimizer.h"
+#include "recon/learned/training/BayesianOptimizer.h"
 
 using namespace trustct;
 

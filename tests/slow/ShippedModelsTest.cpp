@@ -3,12 +3,12 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "recon/Errors.h"
-#include "recon/Job.h"
-#include "recon/Metrics.h"
-#include "recon/Runtime.h"
-#include "recon/learned/LearnedMethods.h"
-#include "recon/learned/Trainer.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Job.h"
+#include "recon/core/Metrics.h"
+#include "recon/core/Runtime.h"
+#include "recon/learned/models/LearnedMethods.h"
+#include "recon/learned/training/Trainer.h"
 
 using namespace trustct;
 

@@ -4,9 +4,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "recon/AtomicFile.h"
-#include "recon/Errors.h"
-#include "recon/Npy.h"
+#include "recon/core/AtomicFile.h"
+#include "recon/core/Errors.h"
+#include "recon/io/Npy.h"
 
 using namespace trustct;
 namespace fs = std::filesystem;

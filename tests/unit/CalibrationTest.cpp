@@ -7,8 +7,8 @@
 
 #include "certs/CertificateCalibration.h"
 #include "certs/Certifier.h"
-#include "recon/Errors.h"
-#include "recon/Runtime.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Runtime.h"
 
 using namespace trustct;
 

@@ -4,11 +4,12 @@
 
 #include "certs/CertifiedReconstruction.h"
 #include "certs/Certifier.h"
-#include "recon/DirectMethods.h"
-#include "recon/Errors.h"
-#include "recon/Job.h"
-#include "recon/Metrics.h"
-#include "recon/SimulatedDataset.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Job.h"
+#include "recon/core/Metrics.h"
+#include "recon/data/SimulatedDataset.h"
+#include "recon/methods/FbpMethod.h"
+#include "recon/methods/TvMin.h"
 
 using namespace trustct;
 

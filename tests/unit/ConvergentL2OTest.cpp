@@ -6,12 +6,12 @@
 #include <algorithm>
 #include <map>
 
-#include "recon/DirectMethods.h"
-#include "recon/Errors.h"
-#include "recon/LAdmmSolver.h"
-#include "recon/Metrics.h"
-#include "recon/learned/LearnedModel.h"
-#include "recon/learned/Trainer.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Metrics.h"
+#include "recon/learned/models/LearnedModel.h"
+#include "recon/learned/training/Trainer.h"
+#include "recon/methods/LAdmmSolver.h"
+#include "recon/methods/TvMin.h"
 #include "tests/unit/LearnedTestSupport.h"
 
 using namespace trustct;

@@ -6,10 +6,10 @@
 #include <filesystem>
 #include <numeric>
 
-#include "recon/DicomCt.h"
-#include "recon/Errors.h"
-#include "recon/ModelGrid.h"
-#include "recon/ReconstructionInput.h"
+#include "recon/core/Errors.h"
+#include "recon/io/ModelGrid.h"
+#include "recon/io/ReconstructionInput.h"
+#include "recon/io/dicom/DicomCt.h"
 
 using namespace trustct;
 

@@ -8,12 +8,13 @@
 #include <unistd.h>
 
 #include "certs/Certifier.h"
-#include "certs/DicomExport.h"
-#include "recon/DirectMethods.h"
-#include "recon/Errors.h"
-#include "recon/Job.h"
-#include "recon/ReconstructionInput.h"
-#include "recon/SimulatedDataset.h"
+#include "certs/dicom/DicomExport.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Job.h"
+#include "recon/data/SimulatedDataset.h"
+#include "recon/io/ReconstructionInput.h"
+#include "recon/io/dicom/DicomCt.h"
+#include "recon/methods/FbpMethod.h"
 
 using namespace trustct;
 namespace fs = std::filesystem;
@@ -53,14 +54,19 @@ class DicomExport : public ::testing::Test {
     return certifier->certify("fbp", CertificateInput{image, sinogram, env.op.get(), std::nullopt});
   }
 
-  ExportedMethod exportCtSmall(const ExportOptions& options, torch::Tensor& image, ExportStudy* studyOut = nullptr) {
+  // Certified with the calibrated standard suite unless `certifier` is given.
+  ExportedMethod exportCtSmall(const ExportOptions& options, torch::Tensor& image, ExportStudy* studyOut = nullptr,
+                               const Certifier* certifier = nullptr) {
     const ReconstructionInput in = loadReconstructionInput(kData + "CT_small.dcm", *env.op, InputOptions{});
     JobContext ctx("fbp");
     image = fbp->reconstruct(in.sinogram.unsqueeze(0), ctx).images[0];
     UidGenerator uids(options.uidRoot);
     CertifiedDicomExporter exporter(in.grid.placement, ExportStudy::from(in.grid, options, uids), options);
     if (studyOut) *studyOut = exporter.study();
-    return exporter.write(AlgorithmInfo::of(*fbp, nullptr), image, certify(image, in.sinogram), "test export", dir.string(), 9001);
+    const CertificateReport report =
+        certifier ? certifier->certify("fbp", CertificateInput{image, in.sinogram, env.op.get(), std::nullopt})
+                  : certify(image, in.sinogram);
+    return exporter.write(AlgorithmInfo::of(*fbp, nullptr), image, report, "test export", dir.string(), 9001);
   }
 
   ReconstructionEnvironment env;
@@ -118,6 +124,23 @@ TEST_F(DicomExport, SrCarriesOneQualitativeEvaluationPerCertificate) {
   EXPECT_GE(groups, 3u);  // box, fidelity, total variation (FBP has no iterate residual)
   EXPECT_EQ(occurrences(sr, "111237") + occurrences(sr, "111236") + occurrences(sr, "111235"), groups);
   EXPECT_NE(sr.find("99TRUSTCT"), std::string::npos);
+}
+
+// A property declares its own SR concept: a new one needs no change to the SR writer.
+TEST_F(DicomExport, SrNamesEveryPropertyByTheConceptItDeclares) {
+  struct Sharpness : FidelityProperty {  // evaluates as fidelity; its name and concept are its own
+    std::string name() const override { return "sharpness"; }
+    std::string title() const override { return "Sharpness"; }
+    std::string srCode() const override { return "SHARP"; }
+  };
+  CertificateSuite suite = CertificateSuite::standard();
+  suite.add(std::make_shared<Sharpness>());
+  const Certifier uncalibrated(suite, CertificateCalibration{});  // every certificate reported, failing
+  torch::Tensor image;
+  const std::string sr = bytesOf(exportCtSmall(ExportOptions{}, image, nullptr, &uncalibrated).sr.path);
+  EXPECT_NE(sr.find("SHARP"), std::string::npos);
+  EXPECT_NE(sr.find("Certificate: Sharpness"), std::string::npos);
+  EXPECT_NE(sr.find("Certificate: Total variation"), std::string::npos);
 }
 
 TEST_F(DicomExport, AnonymizedExportLeavesNoPatientData) {

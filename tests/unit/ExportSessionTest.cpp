@@ -11,11 +11,12 @@
 #include <unistd.h>
 
 #include "certs/Certifier.h"
-#include "certs/ExportSession.h"
-#include "recon/DirectMethods.h"
-#include "recon/Errors.h"
-#include "recon/Job.h"
-#include "recon/ReconstructionInput.h"
+#include "certs/dicom/ExportSession.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Job.h"
+#include "recon/io/ReconstructionInput.h"
+#include "recon/methods/FbpMethod.h"
+#include "recon/methods/TvMin.h"
 
 using namespace trustct;
 namespace fs = std::filesystem;

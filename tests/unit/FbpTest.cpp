@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "recon/Fbp.h"
-#include "recon/Metrics.h"
-#include "recon/Phantom.h"
+#include "recon/core/Metrics.h"
+#include "recon/data/Phantom.h"
+#include "recon/methods/Fbp.h"
 
 using namespace trustct;
 

@@ -3,8 +3,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "recon/Errors.h"
-#include "recon/Geometry.h"
+#include "recon/core/Errors.h"
+#include "recon/geometry/Geometry.h"
 
 using namespace trustct;
 

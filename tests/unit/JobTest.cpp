@@ -2,8 +2,8 @@
 
 #include <thread>
 
-#include "recon/Errors.h"
-#include "recon/Job.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Job.h"
 
 using namespace trustct;
 

@@ -1,11 +1,12 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "recon/DirectMethods.h"
-#include "recon/Errors.h"
-#include "recon/Job.h"
-#include "recon/Metrics.h"
-#include "recon/SimulatedDataset.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Job.h"
+#include "recon/core/Metrics.h"
+#include "recon/data/SimulatedDataset.h"
+#include "recon/methods/FbpMethod.h"
+#include "recon/methods/TvMin.h"
 
 using namespace trustct;
 

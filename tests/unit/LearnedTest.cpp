@@ -5,14 +5,14 @@
 #include <fstream>
 
 #include "certs/DataRegularization.h"
-#include "recon/Errors.h"
-#include "recon/Job.h"
-#include "recon/LAdmmSolver.h"
-#include "recon/MethodRegistry.h"
-#include "recon/learned/BayesianOptimizer.h"
-#include "recon/learned/LearnedMethods.h"
-#include "recon/learned/ModelStore.h"
-#include "recon/learned/Trainer.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Job.h"
+#include "recon/learned/models/LearnedMethods.h"
+#include "recon/learned/models/ModelStore.h"
+#include "recon/learned/training/BayesianOptimizer.h"
+#include "recon/learned/training/Trainer.h"
+#include "recon/methods/LAdmmSolver.h"
+#include "recon/methods/MethodRegistry.h"
 #include "tests/unit/LearnedTestSupport.h"
 
 using namespace trustct;

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "recon/RadonOperator.h"
+#include "recon/geometry/RadonOperator.h"
 
 namespace trustct::testing {
 

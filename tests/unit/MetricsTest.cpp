@@ -4,8 +4,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "recon/Metrics.h"
-#include "recon/Npy.h"
+#include "recon/core/Metrics.h"
+#include "recon/io/Npy.h"
 
 using namespace trustct;
 

@@ -9,13 +9,14 @@
 
 #include "certs/Certifier.h"
 #include "certs/DataRegularization.h"
-#include "recon/Errors.h"
-#include "recon/Job.h"
-#include "recon/Lodopab.h"
-#include "recon/learned/ModelStore.h"
-#include "recon/learned/StepSizeSearch.h"
-#include "recon/learned/TrainingData.h"
-#include "recon/learned/UserModels.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Job.h"
+#include "recon/data/SimulatedDataset.h"
+#include "recon/io/Lodopab.h"
+#include "recon/learned/models/ModelStore.h"
+#include "recon/learned/models/UserModels.h"
+#include "recon/learned/training/StepSizeSearch.h"
+#include "recon/learned/training/TrainingData.h"
 #include "tests/unit/LearnedTestSupport.h"
 
 using namespace trustct;

@@ -1,9 +1,9 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "recon/Phantom.h"
-#include "recon/Rng.h"
-#include "recon/SimulatedDataset.h"
+#include "recon/core/Rng.h"
+#include "recon/data/Phantom.h"
+#include "recon/data/SimulatedDataset.h"
 
 using namespace trustct;
 

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "recon/Phantom.h"
-#include "recon/RadonOperator.h"
+#include "recon/data/Phantom.h"
+#include "recon/geometry/RadonOperator.h"
 
 using namespace trustct;
 
@@ -26,7 +26,7 @@ TEST(RadonOperator, AdjointIdentityHoldsForRandomPairs) {
 TEST(RadonOperator, IsNormalisedToUnitSpectralNorm) {
   const double sigma = RadonOperator::largestSingularValue(op()->matrix());
   EXPECT_NEAR(sigma, 1.0, 1e-3);
-  // The unnormalised norm of a line-integral projector on this grid (science.md: ≈ 61 for a
+  // The unnormalised norm of a line-integral projector on this grid (≈ 61 for a
   // linear-interpolation projector; ray-driven lengths are of the same order).
   EXPECT_GT(op()->normalization(), 40.0);
   EXPECT_LT(op()->normalization(), 80.0);

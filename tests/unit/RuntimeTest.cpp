@@ -9,8 +9,8 @@
 #include <fstream>
 #include <string>
 
-#include "recon/Errors.h"
-#include "recon/Runtime.h"
+#include "recon/core/Errors.h"
+#include "recon/core/Runtime.h"
 
 using namespace trustct;
 

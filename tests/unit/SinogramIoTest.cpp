@@ -8,9 +8,9 @@
 #include <fstream>
 #include <unistd.h>
 
-#include "recon/Errors.h"
-#include "recon/Lodopab.h"
-#include "recon/SinogramIO.h"
+#include "recon/core/Errors.h"
+#include "recon/io/Lodopab.h"
+#include "recon/io/SinogramIO.h"
 
 using namespace trustct;
 namespace fs = std::filesystem;

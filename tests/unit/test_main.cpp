@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "recon/Runtime.h"
+#include "recon/core/Runtime.h"
 
 int main(int argc, char** argv) {
   trustct::configureRuntime();

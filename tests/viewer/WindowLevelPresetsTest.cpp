@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "recon/Errors.h"
+#include "recon/core/Errors.h"
 #include "viewer/WindowLevelPresets.h"
 #include "viewer/WindowedImage.h"
 

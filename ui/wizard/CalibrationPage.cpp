@@ -12,7 +12,8 @@
 
 #include "certs/Certifier.h"
 #include "certs/DataRegularization.h"
-#include "recon/learned/UserModels.h"
+#include "recon/data/SimulatedDataset.h"
+#include "recon/learned/models/UserModels.h"
 #include "ui/wizard/CalibrationPropertyView.h"
 #include "ui/wizard/WizardJob.h"
 #include "ui/wizard/WizardWidgets.h"

@@ -11,7 +11,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
-#include "recon/learned/UserModels.h"
+#include "recon/learned/models/UserModels.h"
 #include "ui/wizard/WizardWidgets.h"
 
 namespace trustct::ui {

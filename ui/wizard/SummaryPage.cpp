@@ -5,7 +5,7 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
-#include "recon/learned/UserModels.h"
+#include "recon/learned/models/UserModels.h"
 
 namespace trustct::ui {
 

@@ -7,7 +7,7 @@
 #include <QMetaObject>
 #include <chrono>
 
-#include "recon/Errors.h"
+#include "recon/core/Errors.h"
 
 namespace trustct::ui {
 

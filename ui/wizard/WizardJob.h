@@ -8,7 +8,7 @@
 #include <memory>
 #include <thread>
 
-#include "recon/Job.h"
+#include "recon/core/Job.h"
 
 namespace trustct::ui {
 

@@ -5,9 +5,9 @@
 #include <optional>
 
 #include "certs/CertificateCalibration.h"
-#include "recon/ReconstructionMethod.h"
-#include "recon/learned/ModelTraining.h"
-#include "recon/learned/StepSizeSearch.h"
+#include "recon/learned/training/ModelTraining.h"
+#include "recon/learned/training/StepSizeSearch.h"
+#include "recon/methods/ReconstructionMethod.h"
 
 namespace trustct::ui {
 

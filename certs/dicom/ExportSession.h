@@ -1,0 +1,33 @@
+#pragma once
+// One certified DICOM export of a case, as `trustct-cli export` and the GUI's File ▸ Export certified DICOM
+// and Send to PACS write it: every result is filed under one study (ExportStudy::from) and gets its own
+// series numbers, 9001, 9011, 9021, … in the order written (CT n, SR n + 1, KOS n + 2). What the files say
+// made the image is the result's AlgorithmInfo, captured when the method ran.
+#include <string>
+
+#include "certs/CertifiedReconstruction.h"
+#include "certs/dicom/DicomExport.h"
+
+namespace trustct {
+
+class ExportSession {
+ public:
+  static constexpr int kFirstSeriesNumber = 9001;
+  static constexpr int kSeriesNumberStep = 10;
+
+  // `input` is the case's grid image (its DICOM identity, if any); `inputDescription` what the sinogram is.
+  // UsageError when options.uidRoot is not a valid UID root.
+  ExportSession(const GridImage& input, std::string inputDescription, ExportOptions options);
+
+  // Writes the result's CT, SR (and KOS when it fails) into outDir; InputError when it has no certificates.
+  ExportedMethod write(const CertifiedResult& result, const std::string& outDir);
+
+  const ExportStudy& study() const { return exporter_.study(); }
+
+ private:
+  std::string inputDescription_;
+  CertifiedDicomExporter exporter_;
+  int nextSeriesNumber_ = kFirstSeriesNumber;
+};
+
+}  // namespace trustct

@@ -1,0 +1,102 @@
+#include "recon/learned/models/UserModels.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "recon/core/Errors.h"
+
+namespace trustct {
+namespace fs = std::filesystem;
+
+std::string userMethodId(const std::string& name) { return "user:" + name; }
+
+void checkUserModelName(const std::string& name) {
+  const bool ok = !name.empty() && name.size() <= 64 && name[0] != '.' &&
+                  std::all_of(name.begin(), name.end(), [](char c) {
+                    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+                  });
+  if (!ok)
+    throw UsageError("model name '" + name + "': use 1-64 letters, digits, '-', '_' or '.' (not starting with '.')");
+}
+
+std::vector<std::string> userModelNames(const std::string& root) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (it->is_directory() && name[0] != '.' && fs::exists(it->path() / "model.json")) names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string userCalibrationPath(const std::string& modelDirectory) {
+  return (fs::path(modelDirectory) / "calibration.json").string();
+}
+
+namespace {
+// "<name> (Scale_L2O)": the panel title says whose model of which kind it is.
+std::string displayNameOf(const std::string& name, const nlohmann::json& card) {
+  return name + " (" + card.value("display_name", std::string("learned model")) + ")";
+}
+}  // namespace
+
+std::unique_ptr<LearnedMethod> loadUserModel(const ReconstructionEnvironment& env, const std::string& directory,
+                                             const std::string& name) {
+  StoredModel stored = loadModel(directory, env.op, env.device);
+  const std::string display = displayNameOf(name, stored.card);
+  return std::make_unique<LearnedMethod>(env, std::move(stored), userMethodId(name), display);
+}
+
+void registerUserModels(const std::string& root, MethodRegistry& registry) {
+  for (const std::string& name : userModelNames(root)) {
+    const std::string directory = (fs::path(root) / name).string();
+    nlohmann::json card;
+    std::ifstream in(fs::path(directory) / "model.json");
+    try {
+      in >> card;
+    } catch (const nlohmann::json::exception&) {
+      card = nlohmann::json::object();  // loading it names the problem; the list still shows the model
+    }
+    registry.add(
+        userMethodId(name), displayNameOf(name, card),
+        [directory, name](const ReconstructionEnvironment& env) -> std::unique_ptr<ReconstructionMethod> {
+          return loadUserModel(env, directory, name);
+        },
+        [directory](const ReconstructionEnvironment&) { return storedModelProblem(directory); });
+  }
+}
+
+std::string publishModel(const std::string& modelDirectory, const std::string& calibrationFile, const std::string& root,
+                         const std::string& name) {
+  checkUserModelName(name);
+  if (const std::string problem = storedModelProblem(modelDirectory); !problem.empty())
+    throw InputError(modelDirectory, problem);
+  if (!fs::exists(calibrationFile)) throw InputError(calibrationFile, "calibration file not found");
+  std::error_code ec;
+  fs::create_directories(root, ec);
+  if (ec) throw InputError(root, "cannot create the model folder: " + ec.message());
+  const fs::path target = fs::path(root) / name;
+  const std::string suffix = std::to_string(std::random_device{}());
+  const fs::path staging = fs::path(root) / ("." + name + ".new-" + suffix);
+  const fs::path old = fs::path(root) / ("." + name + ".old-" + suffix);
+  try {
+    fs::create_directory(staging);
+    for (const char* file : {"model.pt", "model.json", "MODEL_CARD.md"})
+      fs::copy_file(fs::path(modelDirectory) / file, staging / file);
+    fs::copy_file(calibrationFile, staging / "calibration.json");
+    if (fs::exists(target)) fs::rename(target, old);
+    fs::rename(staging, target);
+    fs::remove_all(old, ec);
+  } catch (const fs::filesystem_error& e) {
+    fs::remove_all(staging, ec);
+    if (fs::exists(old) && !fs::exists(target)) fs::rename(old, target, ec);  // the previous model stays
+    throw InputError(target.string(), std::string("cannot publish the model: ") + e.what());
+  }
+  return target.string();
+}
+
+}  // namespace trustct

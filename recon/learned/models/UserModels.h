@@ -1,0 +1,33 @@
+#pragma once
+// Models a user trained (the training wizard) live in <root>/<name>/ beside the shipped ones: model.pt,
+// model.json, MODEL_CARD.md and calibration.json, the certificate calibration made with that model.
+// Each is offered as method "user:<name>" through the same registry the CLI uses.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "recon/learned/models/LearnedMethods.h"
+#include "recon/methods/MethodRegistry.h"
+
+namespace trustct {
+
+std::string userMethodId(const std::string& name);  // "user:<name>"
+// UsageError unless 1-64 characters of letters, digits, '-', '_' and '.' (not starting with '.').
+void checkUserModelName(const std::string& name);
+// Folders under `root` that hold a model card, sorted.
+std::vector<std::string> userModelNames(const std::string& root);
+std::string userCalibrationPath(const std::string& modelDirectory);  // <dir>/calibration.json
+
+// The model in `directory` as method user:<name> (InputError naming the file when it cannot be used).
+std::unique_ptr<LearnedMethod> loadUserModel(const ReconstructionEnvironment& env, const std::string& directory,
+                                             const std::string& name);
+// Adds user:<name> for every model under `root` (re-registering replaces, so a re-published model is seen).
+void registerUserModels(const std::string& root, MethodRegistry& registry = MethodRegistry::instance());
+
+// Copies model.pt, model.json, MODEL_CARD.md from `modelDirectory` and `calibrationFile` as calibration.json
+// into <root>/<name>/: assembled in a temporary folder beside it and renamed into place, replacing an older
+// model of that name only once the new one is complete. Returns the published folder.
+std::string publishModel(const std::string& modelDirectory, const std::string& calibrationFile, const std::string& root,
+                         const std::string& name);
+
+}  // namespace trustct
