@@ -1,14 +1,13 @@
 #pragma once
-// The TrustCT main window: opens a case (demo phantom, sinogram file; DICOM through CaseOpeners),
-// reconstructs it with every method in a worker thread, and shows the certified comparison.
+// The TrustCT main window: a shell over ComparisonSession (the case, the certifiers, the workers, the
+// settings) that shows the certified comparison and wires the actions (built in MainWindowActions.cpp) to it.
 #include <QMainWindow>
 #include <QStringList>
 #include <memory>
 #include <optional>
 
-#include "certs/Certifier.h"
-#include "certs/dicom/DicomNetwork.h"
-#include "ui/CaseSource.h"
+#include "ui/session/ComparisonSession.h"
+#include "viewer/ImageBuffer.h"
 #include "viewer/WindowLevelPresets.h"
 
 class QAction;
@@ -19,16 +18,12 @@ class QProgressDialog;
 
 namespace trustct::ui {
 
-class CaseLoader;
 class ComparisonGrid;
-class DicomTransfer;
-class ReconstructionRunner;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
-  // The demo case: the same Ellipses phantom (seed 7) as `trustct-cli demo`, inside the calibration's distribution.
-  static constexpr const char* kDemoOrigin = "demo:ellipses:7";
+  static constexpr const char* kDemoOrigin = ComparisonSession::kDemoOrigin;
 
   explicit MainWindow(ReconstructionEnvironment env, QWidget* parent = nullptr);
   ~MainWindow() override;
@@ -36,34 +31,32 @@ class MainWindow : public QMainWindow {
   // Starts loading a file, series folder or demo origin in the worker; caseOpened or caseFailed follows.
   // False (with a message box unless quiet) when no opener accepts it; the current case stays.
   bool openCase(const QString& pathOrOrigin);
-  bool isLoading() const;
+  bool isLoading() const { return session_->isLoading(); }
   void openDemo();
   void runAll();
   void cancelRun();
-  bool isRunning() const;
+  bool isRunning() const { return session_->isRunning(); }
   bool exportComparison(const QString& path);
   // Certified DICOM of every finished method into `folder` / to a PACS, in the worker; false when there
   // is nothing certified to export or a transfer is running. dicomTransfer() reports the outcome.
   bool exportCertifiedDicom(const QString& folder);
   bool sendToPacs(const DicomNode& node);
-  DicomTransfer* dicomTransfer() const { return transfer_; }
+  DicomTransfer* dicomTransfer() const { return session_->dicomTransfer(); }
   void applyPreset(const std::string& id);
 
-  // The user's trained models (the training wizard publishes there): <XDG data>/TrustCT/models.
-  static QString userModelsFolder();
   // Registers the user's models anew with their own calibrations and rebuilds the panels (the current
   // case is reconstructed again, now with them).
   void refreshMethods();
-  const ReconstructionEnvironment& environment() const { return env_; }
+  ComparisonSession* session() const { return session_; }  // the case, certifiers, workers and settings
   QMenu* toolsMenu() const { return toolsMenu_; }
 
   ComparisonGrid* grid() const { return grid_; }
-  ReconstructionRunner* runner() const { return runner_; }
-  const std::optional<CaseData>& currentCase() const { return case_; }
-  const Certifier* certifier() const { return certifier_.get(); }
-  QString certifierProblem() const { return certifierProblem_; }
+  ReconstructionRunner* runner() const { return session_->runner(); }
+  const std::optional<CaseData>& currentCase() const { return session_->currentCase(); }
+  const Certifier* certifier() const { return session_->certifier(); }
+  QString certifierProblem() const { return session_->certifierProblem(); }
   QAction* linkAction(int link) const { return linkActions_[link]; }
-  QStringList recentFiles() const;
+  QStringList recentFiles() const { return session_->recentFiles(); }
   void setQuiet(bool quiet) { quiet_ = quiet; }  // no modal message boxes (tests, screenshots)
   // Opens the explanation of `property` on `methodId`'s panel; returns the (non-modal) dialog.
   QDialog* explainCertificate(const QString& methodId, const QString& property);
@@ -79,34 +72,25 @@ class MainWindow : public QMainWindow {
   void closeEvent(QCloseEvent* e) override;
 
  private:
-  void buildActions();
+  void connectRunner();
+  void buildActions();  // MainWindowActions.cpp, with the menus, the tool bar and their enabling
   void buildFileActions();
-  void showCase(const CaseData& c);
+  void showCase();  // the session's current case
   bool startTransfer(const QString& folder, std::optional<DicomNode> node);
   void buildMenus();
-  void loadCertifier();
-  void loadUserModels();  // registry entries and certifiers of the user's models
   void loadPresets();
-  void reserveBadgeSpace();  // badges arriving must not resize the views
+  void setPanels(bool withReference, const viewer::ImageBuffer& reference, const viewer::WindowLevel& window);
   void restoreSettings();
   void saveSettings() const;
-  void addRecent(const QString& origin);
   void rebuildRecentMenu();
   void rebuildRegionMenu();
   void showError(const QString& title, const QString& text);
-  std::vector<struct PanelSpec> panelSpecs(bool withReference) const;
   void updateRunActions();
   QString panelTitle(const QString& methodId) const;
 
-  ReconstructionEnvironment env_;
-  std::shared_ptr<const Certifier> certifier_;
-  QString certifierProblem_;
+  ComparisonSession* session_;
   viewer::WindowLevelPresets presets_;
-  std::optional<CaseData> case_;
   ComparisonGrid* grid_;
-  ReconstructionRunner* runner_;
-  CaseLoader* loader_;
-  DicomTransfer* transfer_;
   QProgressDialog* transferProgress_ = nullptr;
   QLabel* cursorLabel_;
   QLabel* runLabel_;

@@ -82,7 +82,8 @@ QAction* installTrainingWizard(MainWindow& window) {
   QObject::connect(action, &QAction::triggered, &window, [&window] {
     if (auto* open = window.findChild<TrainingWizard*>()) return open->raise();
     const QString data = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + "/TrustCT";
-    auto* wizard = new TrainingWizard(window.environment(), MainWindow::userModelsFolder(), data + "/training", &window);
+    auto* wizard = new TrainingWizard(window.session()->environment(), ComparisonSession::userModelsFolder(),
+                                      data + "/training", &window);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     QObject::connect(wizard, &TrainingWizard::modelPublished, &window, [&window] { window.refreshMethods(); });
     wizard->show();
