@@ -2,11 +2,8 @@
 // thread each (data-parallel over c10d/Gloo on 127.0.0.1), the same model, data, global batch and seed,
 // run one after the other by this command as real `trustct-cli train` processes; and the time each step
 // spends in the collectives (gradient all-reduce and metric sums), from the ranks' own measurement.
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,6 +18,7 @@
 
 #include "Commands.h"
 #include "recon/core/Errors.h"
+#include "recon/learned/training/DistributedGroup.h"
 
 extern char** environ;
 
@@ -82,21 +80,6 @@ Run timeTraining(const std::vector<std::string>& common, int ranks, int threads,
   return run;
 }
 
-int freePort() {
-  // The kernel's choice of an ephemeral port for a socket bound to port 0, released again at once.
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-    throw std::runtime_error("bench-distributed: no free TCP port on 127.0.0.1");
-  const int port = ntohs(addr.sin_port);
-  close(fd);
-  return port;
-}
-
 }  // namespace
 
 int runBenchDistributed(const Args& args) {
@@ -126,7 +109,7 @@ int runBenchDistributed(const Args& args) {
   Run single, parallel;
   try {
     single = timeTraining(common, 1, processes, work + "/single", 0);
-    parallel = timeTraining(common, processes, 1, work + "/parallel", freePort());
+    parallel = timeTraining(common, processes, 1, work + "/parallel", freeLoopbackPort());
   } catch (...) {
     std::filesystem::remove_all(work);
     throw;

@@ -1,5 +1,10 @@
 #include "recon/learned/training/DistributedGroup.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <torch/torch.h>
 
 #include <chrono>
@@ -31,6 +36,19 @@ void DistributedOptions::setRendezvous(const std::string& url) {
   if (portText.empty() || *end != '\0' || value < 1 || value > 65535)
     throw UsageError("--rendezvous: the port must be a number in [1, 65535], got '" + portText + "'");
   port = static_cast<int>(value);
+}
+
+int freeLoopbackPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  const bool ok = fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+                  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+  if (fd >= 0) close(fd);
+  if (!ok) throw std::runtime_error("no free TCP port on 127.0.0.1");
+  return ntohs(addr.sin_port);
 }
 
 DistributedOptions DistributedOptions::fromEnvironment() {

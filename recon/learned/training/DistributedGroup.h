@@ -30,6 +30,9 @@ struct DistributedOptions {
   static DistributedOptions fromEnvironment();
 };
 
+// A TCP port on 127.0.0.1 that is free now (the kernel's choice for port 0), for ranks started on this machine.
+int freeLoopbackPort();
+
 // A collective that could not complete: the message names the rank(s) that stopped and the cause.
 class RankLostError : public std::runtime_error {
  public:
