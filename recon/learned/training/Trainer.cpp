@@ -112,8 +112,9 @@ double meanPsnrAcrossRanks(LearnedModel& model, const TrainingSet& data, const t
   const int64_t count = std::min<int64_t>(share, data.size() - first);
   double psnrSum = 0, ssimSum = 0;
   if (count > 0) {
-    double ssimMean = 0;
-    psnrSum = count * meanPsnr(model, data.slice(first, count), device, maxIterations, batch, ctx, &ssimMean);
+    double ssimMean = 0;  // SSIM only where asked for (validation does not need it)
+    psnrSum = count * meanPsnr(model, data.slice(first, count), device, maxIterations, batch, ctx,
+                               meanSsim ? &ssimMean : nullptr);
     ssimSum = count * ssimMean;
   }
   const std::vector<double> sums = group->sum({psnrSum, ssimSum});
