@@ -1,13 +1,14 @@
 #pragma once
-// Loads a case (DICOM decoding, resampling, sinogram simulation) in a worker thread so the window stays
+// Loads a case (DICOM decoding, resampling, sinogram simulation) as a JobBridge job so the window stays
 // responsive. Only the latest request reports back: opening another file while one loads supersedes it.
 // Signals are emitted in the GUI thread.
 #include <QObject>
 #include <QString>
-#include <QThreadPool>
+#include <map>
 #include <memory>
 
 #include "ui/CaseSource.h"
+#include "ui/session/JobBridge.h"
 
 namespace trustct::ui {
 
@@ -15,10 +16,10 @@ class CaseLoader : public QObject {
   Q_OBJECT
  public:
   explicit CaseLoader(ReconstructionEnvironment env, QObject* parent = nullptr);
-  ~CaseLoader() override;  // waits for a load in progress (its result is dropped)
+  ~CaseLoader() override = default;  // the bridge waits for a load in progress (its result is dropped)
 
   void load(std::shared_ptr<const CaseSource> source);
-  bool isLoading() const { return pending_ > 0; }
+  bool isLoading() const { return bridge_.isBusy(); }
   const CaseData& lastCase() const { return loaded_; }  // the case of the last `loaded` signal
 
  Q_SIGNALS:
@@ -27,9 +28,8 @@ class CaseLoader : public QObject {
 
  private:
   ReconstructionEnvironment env_;
-  QThreadPool pool_;
-  quint64 generation_ = 0;  // GUI thread only
-  int pending_ = 0;
+  JobBridge bridge_;
+  QString origin_;  // of the current request
   CaseData loaded_;
 };
 

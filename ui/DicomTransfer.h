@@ -2,13 +2,12 @@
 // Certified DICOM export and PACS transfer of the window's results, in a worker thread: the results go
 // through the ExportSession `trustct-cli export` uses (per result the CT image and certificate SR, and a KOS
 // when it fails, named by the AlgorithmInfo captured when the method ran), C-STORE of those files and
-// C-ECHO through certs/DicomNetwork. One task at a time; progress and the outcome (file names, the peer's
-// statuses, or the error) arrive as signals in the GUI thread.
+// C-ECHO through certs/DicomNetwork, as JobBridge jobs (one at a time); progress and the outcome (file
+// names, the peer's statuses, or the error) arrive as signals in the GUI thread.
 #include <QObject>
 #include <QString>
 #include <QStringList>
-#include <QThreadPool>
-#include <atomic>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -16,6 +15,7 @@
 #include "certs/CertifiedReconstruction.h"
 #include "certs/dicom/DicomNetwork.h"
 #include "ui/CaseSource.h"
+#include "ui/session/JobBridge.h"
 
 namespace trustct::ui {
 
@@ -23,16 +23,16 @@ class DicomTransfer : public QObject {
   Q_OBJECT
  public:
   explicit DicomTransfer(QObject* parent = nullptr);
-  ~DicomTransfer() override;  // cancels and waits
+  ~DicomTransfer() override = default;  // the bridge cancels and waits
 
   // Writes the certified DICOM of every result (each must have a report) into outDir; with `sendTo`, into a
   // temporary folder that is sent to the node in one association and then removed.
   void exportCase(const CaseData& c, std::vector<CertifiedResult> results, const QString& outDir,
                   std::optional<DicomNode> sendTo = std::nullopt);
   void echo(const DicomNode& node);
-  void cancel() { cancelled_ = true; }  // takes effect before the next method
-  bool isBusy() const { return busy_; }
-  bool waitForDone(int msecs = -1) { return pool_.waitForDone(msecs); }
+  void cancel() { bridge_.cancelAll(); }  // takes effect before the next method
+  bool isBusy() const { return bridge_.isBusy(); }
+  bool waitForDone(int msecs = -1) { return bridge_.waitForDone(msecs); }
 
  Q_SIGNALS:
   void progress(int done, int total, const QString& text);
@@ -41,11 +41,15 @@ class DicomTransfer : public QObject {
   void echoFinished(bool ok, const QString& message);
 
  private:
-  void post(std::function<void()> f);
+  // What a job's end reports: an export's files written so far (filled by the work), or an echo.
+  struct Task {
+    bool echo = false;
+    std::shared_ptr<QStringList> files = std::make_shared<QStringList>();
+  };
+  void onStateChanged(quint64 job, JobBridge::State state, const QString& message);
 
-  QThreadPool pool_;
-  std::atomic<bool> cancelled_{false};
-  bool busy_ = false;  // GUI thread only
+  JobBridge bridge_;
+  std::map<quint64, Task> tasks_;
 };
 
 }  // namespace trustct::ui

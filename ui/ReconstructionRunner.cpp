@@ -1,16 +1,7 @@
 #include "ui/ReconstructionRunner.h"
 
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <torch/torch.h>
-#include <unistd.h>
 
-#include <QPointer>
-#include <chrono>
-#include <mutex>
-
-#include "recon/core/Errors.h"
-#include "recon/core/Job.h"
 #include "recon/methods/MethodRegistry.h"
 
 namespace trustct::ui {
@@ -22,74 +13,52 @@ viewer::ImageBuffer imageBufferFrom(const torch::Tensor& image) {
   return b;
 }
 
-// One start(): the parent job every method's job hangs off (so one cancel reaches all), and which
-// job id belongs to which method (for progress events from the hub).
-struct ReconstructionRunner::Run {
-  JobContext parent{"reconstruction"};
-  std::mutex mutex;
-  std::map<uint64_t, std::string> methodOfJob;
-  std::map<uint64_t, std::chrono::steady_clock::time_point> lastPost;
-  int pending = 0;  // GUI thread only
-};
-
 ReconstructionRunner::ReconstructionRunner(ReconstructionEnvironment env, QObject* parent)
-    : QObject(parent), env_(std::move(env)) {
-  pool_.setMaxThreadCount(1);  // methods one after another: each gets both cores, results arrive in order
-  hubToken_ = ProgressHub::instance().subscribe([this](const ProgressEvent& e) { onHubEvent(e); });
+    : QObject(parent), env_(std::move(env)), bridge_(200) {
+  connect(&bridge_, &JobBridge::stateChanged, this, &ReconstructionRunner::onStateChanged);
+  connect(&bridge_, &JobBridge::progress, this, [this](quint64 job, double fraction, double eta, const QString& message) {
+    const auto it = methodOfJob_.find(job);
+    if (it != methodOfJob_.end()) Q_EMIT methodProgress(it->second, fraction, eta, message);
+  });
+  connect(&bridge_, &JobBridge::idle, this, &ReconstructionRunner::runFinished);
 }
 
-ReconstructionRunner::~ReconstructionRunner() {
-  ProgressHub::instance().unsubscribe(hubToken_);
-  cancel();
-  pool_.waitForDone();
-}
-
-void ReconstructionRunner::cancel() {
-  if (run_) run_->parent.requestCancel();
-}
+void ReconstructionRunner::cancel() { bridge_.cancelAll(); }
 
 void ReconstructionRunner::discard() {
-  cancel();
-  std::atomic_store(&run_, std::shared_ptr<Run>());
+  bridge_.discard();
+  methodOfJob_.clear();
   results_.clear();
 }
 
-bool ReconstructionRunner::waitForDone(int msecs) { return pool_.waitForDone(msecs); }
-
 void ReconstructionRunner::start(const CaseData& c, const std::vector<std::string>& methodIds) {
-  cancel();
-  std::atomic_store(&run_, std::make_shared<Run>());  // the hub listener reads it from worker threads
-  results_.clear();
+  discard();  // the previous run's methods end as cancelled, unseen
   for (const auto& id : methodIds) {
-    ++run_->pending;
+    const quint64 job = bridge_.submit(QString::fromStdString(id), [this, id, c, certifier = certifierFor(id)](JobContext& ctx) {
+      torch::NoGradGuard noGrad;
+      const auto method = MethodRegistry::instance().create(id, env_);
+      const CertifiedReconstruction certified(*method, certifier.get(), *env_.op);
+      auto result = std::make_shared<CertifiedResult>(std::move(certified.run(c.sinogram.unsqueeze(0), {c.reference}, ctx).at(0)));
+      return [this, id, result] { results_[id] = std::move(*result); };
+    });
+    methodOfJob_[job] = QString::fromStdString(id);
     Q_EMIT methodQueued(QString::fromStdString(id));
-    std::shared_ptr<Run> run = run_;
-    pool_.start([this, run, id, c, certifier = certifierFor(id)] { runMethod(run, id, c, certifier); });
   }
   if (methodIds.empty()) Q_EMIT runFinished();
 }
 
-void ReconstructionRunner::onHubEvent(const ProgressEvent& e) {
-  // Called on worker threads. Only this run's jobs, at most every 200 ms each (plus the last one):
-  // each update repaints the window, which costs tens of milliseconds with software OpenGL.
-  std::shared_ptr<Run> run = std::atomic_load(&run_);
-  if (!run) return;
-  std::string method;
-  {
-    std::lock_guard<std::mutex> lock(run->mutex);
-    const auto it = run->methodOfJob.find(e.jobId);
-    if (it == run->methodOfJob.end()) return;
-    const auto now = std::chrono::steady_clock::now();
-    auto& last = run->lastPost[e.jobId];
-    if (e.fraction < 1 && e.state == JobState::Running && now - last < std::chrono::milliseconds(200)) return;
-    last = now;
-    method = it->second;
+void ReconstructionRunner::onStateChanged(quint64 job, JobBridge::State state, const QString& message) {
+  const auto it = methodOfJob_.find(job);
+  if (it == methodOfJob_.end()) return;
+  const QString id = it->second;
+  switch (state) {
+    case JobBridge::State::Queued:
+    case JobBridge::State::Paused: break;  // methodQueued went out with start(); the runner does not pause
+    case JobBridge::State::Running: Q_EMIT methodStarted(id); break;
+    case JobBridge::State::Finished: Q_EMIT methodFinished(id); break;
+    case JobBridge::State::Cancelled: Q_EMIT methodCancelled(id); break;
+    case JobBridge::State::Failed: Q_EMIT methodFailed(id, message); break;
   }
-  const QString id = QString::fromStdString(method), message = QString::fromStdString(e.message);
-  const double fraction = e.fraction, eta = e.etaSeconds;
-  QMetaObject::invokeMethod(this, [this, run, id, fraction, eta, message] {
-    if (run == run_) Q_EMIT methodProgress(id, fraction, eta, message);
-  }, Qt::QueuedConnection);
 }
 
 void ReconstructionRunner::setMethodCertifier(const std::string& id, std::shared_ptr<const Certifier> certifier) {
@@ -99,58 +68,6 @@ void ReconstructionRunner::setMethodCertifier(const std::string& id, std::shared
 std::shared_ptr<const Certifier> ReconstructionRunner::certifierFor(const std::string& id) const {
   const auto it = methodCertifiers_.find(id);
   return it != methodCertifiers_.end() ? it->second : certifier_;
-}
-
-void ReconstructionRunner::runMethod(const std::shared_ptr<Run>& run, const std::string& id, const CaseData& c,
-                                     const std::shared_ptr<const Certifier>& certifier) {
-  // Below the GUI thread's priority, so the event loop stays responsive on a machine with two cores.
-  // Threads LibTorch starts from here inherit it.
-  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
-  torch::NoGradGuard noGrad;
-  const QString qid = QString::fromStdString(id);
-  JobContext ctx(id, &run->parent);
-  {
-    std::lock_guard<std::mutex> lock(run->mutex);
-    run->methodOfJob[ctx.id()] = id;
-  }
-  enum class Outcome { Finished, Cancelled, Failed } outcome = Outcome::Finished;
-  QString error;
-  CertifiedResult result;
-  if (run->parent.cancelRequested()) {
-    outcome = Outcome::Cancelled;
-  } else {
-    QMetaObject::invokeMethod(this, [this, run, qid] { if (run == run_) Q_EMIT methodStarted(qid); }, Qt::QueuedConnection);
-    try {
-      ctx.run([&](JobContext& job) {
-        const auto method = MethodRegistry::instance().create(id, env_);
-        const CertifiedReconstruction certified(*method, certifier.get(), *env_.op);
-        result = std::move(certified.run(c.sinogram.unsqueeze(0), {c.reference}, job).at(0));
-      });
-    } catch (const CancelledError&) {
-      outcome = Outcome::Cancelled;
-    } catch (const std::exception& e) {
-      outcome = Outcome::Failed;
-      error = QString::fromStdString(e.what());
-    }
-  }
-  QMetaObject::invokeMethod(this, [this, run, qid, outcome, error, result = std::move(result)]() mutable {
-    if (run != run_) return;  // a newer run replaced this one
-    switch (outcome) {
-      case Outcome::Finished:
-        results_[qid.toStdString()] = std::move(result);
-        Q_EMIT methodFinished(qid);
-        break;
-      case Outcome::Cancelled: Q_EMIT methodCancelled(qid); break;
-      case Outcome::Failed: Q_EMIT methodFailed(qid, error); break;
-    }
-    methodDone(run);
-  }, Qt::QueuedConnection);
-}
-
-bool ReconstructionRunner::isRunning() const { return run_ && run_->pending > 0; }
-
-void ReconstructionRunner::methodDone(const std::shared_ptr<Run>& run) {
-  if (--run->pending == 0) Q_EMIT runFinished();
 }
 
 }  // namespace trustct::ui

@@ -1,13 +1,11 @@
 #pragma once
-// Runs the reconstruction methods of one case in a worker thread, one after another, and certifies each
-// output through CertifiedReconstruction, the same call as `trustct-cli reconstruct` and `export`: a result
-// keeps the image tensor and the method's AlgorithmInfo from when it ran, which the export writes. Progress
-// comes from the core's ProgressHub and is re-posted to the GUI thread (throttled); cancel() cancels the
-// run's parent JobContext, which every method checks once per iteration. A cancelled or failed method
-// delivers no result at all. Signals are emitted in the GUI thread.
+// Runs the reconstruction methods of one case as jobs of a JobBridge (one after another in its worker) and
+// certifies each output through CertifiedReconstruction, the same call as `trustct-cli reconstruct` and
+// `export`: a result keeps the image tensor and the method's AlgorithmInfo from when it ran, which the
+// export writes. cancel() cancels the run's jobs, which every method checks once per iteration; a
+// cancelled or failed method delivers no result at all. Signals are emitted in the GUI thread.
 #include <QObject>
 #include <QString>
-#include <QThreadPool>
 #include <map>
 #include <memory>
 #include <optional>
@@ -16,8 +14,8 @@
 
 #include "certs/CertifiedReconstruction.h"
 #include "certs/Certifier.h"
-#include "recon/core/Job.h"
 #include "ui/CaseSource.h"
+#include "ui/session/JobBridge.h"
 #include "viewer/ImageBuffer.h"
 
 namespace trustct::ui {
@@ -28,7 +26,7 @@ class ReconstructionRunner : public QObject {
   Q_OBJECT
  public:
   explicit ReconstructionRunner(ReconstructionEnvironment env, QObject* parent = nullptr);
-  ~ReconstructionRunner() override;  // cancels and waits for the worker
+  ~ReconstructionRunner() override = default;  // the bridge cancels and waits for the worker
 
   void setCertifier(std::shared_ptr<const Certifier> certifier) { certifier_ = std::move(certifier); }
   // A method with its own calibration (a user's model); null: the method gets no certificates.
@@ -38,8 +36,8 @@ class ReconstructionRunner : public QObject {
   void start(const CaseData& c, const std::vector<std::string>& methodIds);
   void cancel();   // the run's methods end as cancelled (signals still arrive)
   void discard();  // cancel and forget the run: no more signals from it
-  bool isRunning() const;
-  bool waitForDone(int msecs = -1);  // worker idle (events may still be queued)
+  bool isRunning() const { return bridge_.isBusy(); }
+  bool waitForDone(int msecs = -1) { return bridge_.waitForDone(msecs); }  // worker idle (events may still be queued)
   const std::map<std::string, CertifiedResult>& results() const { return results_; }
 
  Q_SIGNALS:
@@ -52,18 +50,13 @@ class ReconstructionRunner : public QObject {
   void runFinished();  // every method of the run has finished, been cancelled or failed
 
  private:
-  struct Run;
-  void runMethod(const std::shared_ptr<Run>& run, const std::string& id, const CaseData& c,
-                 const std::shared_ptr<const Certifier>& certifier);
-  void onHubEvent(const ProgressEvent& e);
-  void methodDone(const std::shared_ptr<Run>& run);
+  void onStateChanged(quint64 job, JobBridge::State state, const QString& message);
 
   ReconstructionEnvironment env_;
   std::shared_ptr<const Certifier> certifier_;
   std::map<std::string, std::shared_ptr<const Certifier>> methodCertifiers_;
-  QThreadPool pool_;
-  std::shared_ptr<Run> run_;  // current run (GUI thread only)
-  int hubToken_ = 0;
+  JobBridge bridge_;
+  std::map<quint64, QString> methodOfJob_;  // this run's jobs
   std::map<std::string, CertifiedResult> results_;
 };
 

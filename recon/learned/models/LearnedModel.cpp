@@ -117,12 +117,12 @@ ConvL2ONetImpl::Steps tvMinSteps() {
 nlohmann::json LearnedModel::parameterReport() const { return {{"trainable", trainableParameters()}}; }
 
 void LearnedModel::initialiseFrom(const LearnedModel& trained) {
-  // The weights carry over whatever the output projection, the prox's contraction or a (nonzero) spectral
-  // bound of L2O's N (none is part of them; a model's own bound is enforced on the copied weights).
+  // The weights carry over whatever the output projection, the prox's contraction, a (nonzero) spectral
+  // bound of L2O's N or the solver's relaxation (none is part of them; a model's own
+  // bound is enforced on the copied weights).
   auto weightsLayout = [](const ModelSpec& s) {
     nlohmann::json j = s.trainedJson();
-    j.erase("box_output");
-    j.erase("contraction");
+    for (const char* key : {"box_output", "contraction", "relaxation"}) j.erase(key);
     if (j.value("r_lipschitz", 0.0) > 0) j["r_lipschitz"] = "bounded";
     return j;
   };
