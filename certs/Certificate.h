@@ -3,6 +3,7 @@
 // label comes from the calibrated empirical CDF (XAI-L2O, "Trustworthiness certificates").
 #include <nlohmann/json.hpp>
 
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -30,18 +31,27 @@ struct Certificate {
   // How the property names itself (CertificateProperty::title and srCode), set by the Certifier for the
   // badge and the SR; not part of the JSON report.
   std::string title, srCode;
+  // The calibration's value thresholds the label was read against (basis "calibration"): warning from
+  // warningAt, fail from failAt (+inf when that label cannot occur); NaN for any other basis.
+  double warningAt = std::numeric_limits<double>::quiet_NaN();
+  double failAt = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct CertificateReport {
   std::string method;
   std::vector<Certificate> certificates;
   Label overall = Label::Pass;
+  // The calibration that labelled the certificates: its fingerprint (CertificateCalibration::fingerprint)
+  // and the certifying model it was made for; empty for a report made without a Certifier.
+  std::string calibration, calibrationModel;
   std::optional<double> psnr, ssim;
   std::optional<int> iterations;   // iterative methods: iterations to tolerance (or the cap)
   std::optional<bool> converged;   // iterative methods: the method's tolerance reached
 
   const Certificate* find(const std::string& property) const;
-  nlohmann::json toJson() const;  // {"method", "certificates": [{"property","value","cdf","label"}], "overall", ...}
+  // {"method", "certificates": [{"property","value","cdf","label", "warning_at","fail_at"}], "overall",
+  //  "calibration": {"fingerprint","model"}, ...}; a threshold that cannot be reached is written as null.
+  nlohmann::json toJson() const;
   static CertificateReport fromJson(const nlohmann::json& j);
 };
 

@@ -6,6 +6,12 @@
 
 namespace trustct {
 
+std::string CertificateProperty::finding() const { return "scores higher on " + title(); }
+
+std::string CertificateProperty::advice() const {
+  return "Compare the image with the other methods before relying on it.";
+}
+
 std::string CertificateProperty::srCode() const {
   std::string code = name().substr(0, 16);
   for (auto& ch : code) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));

@@ -33,6 +33,10 @@ class CertificateProperty {
   virtual std::string title() const = 0;        // badge text: "Box constraint"
   virtual std::string modelPart() const = 0;    // what a failure flags: "constraint", "measurements", ...
   virtual std::string description() const = 0;  // one sentence for the explanation dialog
+  // Plain words for a radiologist (certs/CertificateExplanation.h): how a high value reads, completing
+  // "The image … than 97 % of correct images do", and what to do when the property fails.
+  virtual std::string finding() const;
+  virtual std::string advice() const;
   // nullopt when the property does not apply (e.g. iterate residual of a direct method).
   virtual std::optional<PropertyValue> evaluate(const CertificateInput& in) const = 0;
   // Values at or below this pass outright: the property is satisfied exactly (box distance 0 is not
@@ -55,6 +59,10 @@ class CertificateProperty {
 // Distance ‖x − proj_[0,1](x)‖₂ of the image to the box; extra: percent_outside.
 class BoxConstraintProperty : public CertificateProperty {
  public:
+  std::string finding() const override { return "strays further outside the physical range of attenuation values"; }
+  std::string advice() const override {
+    return "Values outside the physical range are artefacts: check bright or dark spots and edges against another method before reading them.";
+  }
   std::string name() const override { return "box"; }
   std::string title() const override { return "Box constraint"; }
   std::string modelPart() const override { return "constraint"; }
@@ -66,6 +74,10 @@ class BoxConstraintProperty : public CertificateProperty {
 // Relative data misfit ‖Ax − d‖ / ‖d‖.
 class FidelityProperty : public CertificateProperty {
  public:
+  std::string finding() const override { return "disagrees more with the measured data"; }
+  std::string advice() const override {
+    return "The image is not what the scanner measured: do not rely on fine structures; compare with TV-Min or FBP, which fit the data.";
+  }
   std::string name() const override { return "fidelity"; }
   std::string title() const override { return "Fidelity"; }
   std::string modelPart() const override { return "measurements"; }
@@ -76,6 +88,10 @@ class FidelityProperty : public CertificateProperty {
 // Anisotropic total variation ‖∇x‖₁ (forward differences).
 class TotalVariationProperty : public CertificateProperty {
  public:
+  std::string finding() const override { return "is noisier or more streaked"; }
+  std::string advice() const override {
+    return "Noise or streaks can hide or mimic small findings: compare with a smoother method and widen the window.";
+  }
   std::string name() const override { return "total_variation"; }
   std::string title() const override { return "Total variation"; }
   std::string srCode() const override { return "TV"; }
@@ -89,6 +105,10 @@ class TotalVariationProperty : public CertificateProperty {
 // would pass an unconverged image whenever the calibration set did not converge either.
 class IterateResidualProperty : public CertificateProperty {
  public:
+  std::string finding() const override { return "changed more in its last iteration"; }
+  std::string advice() const override {
+    return "The solver stopped before settling, so the image may still change: treat fine detail with caution or reconstruct with a higher iteration cap.";
+  }
   std::string name() const override { return "iterate_residual"; }
   std::string title() const override { return "Convergence"; }
   std::string srCode() const override { return "ITER-RESIDUAL"; }

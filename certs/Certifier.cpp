@@ -14,11 +14,13 @@
 namespace trustct {
 
 Certifier::Certifier(CertificateSuite suite, CertificateCalibration calibration)
-    : suite_(std::move(suite)), calibration_(std::move(calibration)) {}
+    : suite_(std::move(suite)), calibration_(std::move(calibration)), calibrationFingerprint_(calibration_.fingerprint()) {}
 
 CertificateReport Certifier::certify(const std::string& method, const CertificateInput& in) const {
   CertificateReport report;
   report.method = method;
+  report.calibration = calibrationFingerprint_;
+  report.calibrationModel = calibration_.modelId;
   // A non-finite or constant image is no reconstruction: whatever its property values (a blank image
   // has box distance and total variation 0), nothing may pass on it.
   const bool invalid = !torch::isfinite(in.image).all().item<bool>() || (in.image.max() == in.image.min()).item<bool>();
@@ -36,6 +38,8 @@ CertificateReport Certifier::certify(const std::string& method, const Certificat
     } else if (cal) {
       c.label = cal->label(v->value);
       c.basis = "calibration";
+      c.warningAt = cal->warningThreshold();
+      c.failAt = cal->failThreshold();
     }
     if (invalid) {
       c.label = Label::Fail;

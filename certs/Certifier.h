@@ -30,6 +30,7 @@ class Certifier {
  private:
   CertificateSuite suite_;
   CertificateCalibration calibration_;
+  std::string calibrationFingerprint_;  // named in every report
 };
 
 // Calibrates `suite` on `data` (calibration data, never the test set): ground-truth properties from the

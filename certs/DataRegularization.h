@@ -19,6 +19,11 @@ class DataRegularizationProperty : public CertificateProperty {
   std::string srCode() const override { return "DATA-REG"; }
   std::string modelPart() const override { return "learned prior"; }
   std::string description() const override;
+  std::string finding() const override { return "looks less like the images the learned model was trained on"; }
+  std::string advice() const override {
+    return "The case may be unlike the training data (another anatomy, dose or scanner): prefer a classical method "
+           "such as TV-Min for it.";
+  }
   std::optional<PropertyValue> evaluate(const CertificateInput& in) const override;
   Source calibrationSource() const override { return Source::Inference; }
 

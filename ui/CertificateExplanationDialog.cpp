@@ -4,6 +4,7 @@
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QVBoxLayout>
 #include <QtCharts/QChart>
 #include <QtCharts/QChartView>
@@ -15,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "certs/CertificateExplanation.h"
 #include "viewer/CertificateBadgeBar.h"
 
 namespace trustct::ui {
@@ -49,6 +51,30 @@ QString number(double v) {
   if (!std::isfinite(v)) return QObject::tr("none");
   return QString::number(v, 'g', 5);
 }
+
+QLabel* labelChip(Label label, const QString& text, QWidget* parent) {
+  const viewer::BadgeStyle style = viewer::BadgeStyle::of(label);
+  return new QLabel(QString("<span style='background:%1; color:%2; padding:2px 8px; border-radius:8px;'>&nbsp;%3 %4&nbsp;</span>"
+                            "&nbsp;&nbsp;%5")
+                        .arg(style.background.name(), style.text.name(), style.symbol,
+                             QString::fromStdString(labelName(label)), text),
+                    parent);
+}
+
+QLabel* wrapped(const QString& html, const char* name, QWidget* parent) {
+  auto* l = new QLabel(html, parent);
+  l->setObjectName(name);
+  l->setWordWrap(true);
+  l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  return l;
+}
+
+QString calibrationText(const CertificateCalibration& cal) {
+  return QObject::tr("%1, made with model '%2'")
+      .arg(QString::fromStdString(cal.fingerprint()), QString::fromStdString(cal.modelId));
+}
+
+const PropertyCalibration kUncalibrated{};
 }  // namespace
 
 CertificateExplanationDialog::CertificateExplanationDialog(const QString& methodTitle, const Certificate& c,
@@ -62,12 +88,11 @@ CertificateExplanationDialog::CertificateExplanationDialog(const QString& method
   const viewer::BadgeStyle style = viewer::BadgeStyle::of(c.label);
 
   auto* layout = new QVBoxLayout(this);
-  auto* heading = new QLabel(this);
-  heading->setText(QString("<span style='background:%1; color:%2; padding:2px 8px; border-radius:8px;'>&nbsp;%3 %4&nbsp;</span>"
-                           "&nbsp;&nbsp;<b>%5</b> of the <b>%6</b> reconstruction")
-                       .arg(style.background.name(), style.text.name(), style.symbol,
-                            QString::fromStdString(labelName(c.label)), title, methodTitle));
-  layout->addWidget(heading);
+  layout->addWidget(labelChip(c.label, tr("<b>%1</b> of the <b>%2</b> reconstruction").arg(title, methodTitle), this));
+  // Plain words first, for the reader of the image; the numbers follow.
+  const PlainExplanation plain = explainPlainly(c, property, cal.values.empty() ? nullptr : &cal);
+  layout->addWidget(wrapped("<b>" + QString::fromStdString(plain.sentence).toHtmlEscaped() + "</b>", "plainSentence", this));
+  layout->addWidget(wrapped(tr("<i>What to do:</i> %1").arg(QString::fromStdString(plain.advice).toHtmlEscaped()), "advice", this));
   auto* description = new QLabel(QString::fromStdString(property.description()), this);
   description->setWordWrap(true);
   layout->addWidget(description);
@@ -82,6 +107,7 @@ CertificateExplanationDialog::CertificateExplanationDialog(const QString& method
                             "iteration cap first (the calibration only places the value)")
                        : tr("pass if F(v) < %1; warning if %1 ≤ F(v) < %2; fail otherwise").arg(cal.pPass).arg(1 - cal.pFail)},
       {tr("Thresholds"), tr("warning from %1, fail from %2").arg(number(warn), number(fail))},
+      {tr("Calibration"), calibrationText(provenance)},
       {tr("Calibration source"), tr("%1; %2 values").arg(describeCalibrationSource(cal.source)).arg(cal.values.size())},
       {tr("Calibrated for"), tr("model '%1' (fingerprint %2)")
                                  .arg(QString::fromStdString(provenance.modelId),
@@ -107,6 +133,62 @@ CertificateExplanationDialog::CertificateExplanationDialog(const QString& method
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
   layout->addWidget(buttons);
   resize(640, 640);
+}
+
+VerdictExplanationDialog::VerdictExplanationDialog(const QString& methodTitle, const CertificateReport& report,
+                                                   std::shared_ptr<const Certifier> certifier, QWidget* parent)
+    : QDialog(parent), certifier_(std::move(certifier)) {
+  const Certifier& cert = *certifier_;
+  setObjectName("verdictExplanation");
+  setWindowTitle(tr("%1 — overall verdict").arg(methodTitle));
+  const VerdictExplanation verdict =
+      explainVerdict(report, methodTitle.toStdString(), cert.suite(), cert.calibration());
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(labelChip(report.overall,
+                              tr("<b>%1</b>: the worst label of its certificates")
+                                  .arg(QString::fromStdString(verdictText(report.overall))),
+                              this));
+  layout->addWidget(wrapped("<b>" + QString::fromStdString(verdict.sentence).toHtmlEscaped() + "</b>", "plainSentence", this));
+  // What decided it, failures first: each opens its own explanation.
+  for (const auto& [property, plain] : verdict.decisive) {
+    const Certificate* c = report.find(property);
+    auto* button = new QPushButton(viewer::BadgeStyle::of(c->label).symbol + " " +
+                                       propertyTitle(cert.suite(), property) + " — " +
+                                       QString::fromStdString(plain.sentence),
+                                   this);
+    button->setObjectName("decisive:" + QString::fromStdString(property));
+    button->setStyleSheet("text-align: left; padding: 4px;");
+    const QString name = QString::fromStdString(property);
+    connect(button, &QPushButton::clicked, this, [this, methodTitle, report, name] {
+      openCertificateExplanation(methodTitle, report, certifier_, name, parentWidget());
+    });
+    layout->addWidget(button);
+  }
+  layout->addWidget(wrapped(tr("<i>Calibration:</i> %1").arg(calibrationText(cert.calibration())), "calibration", this));
+  layout->addStretch(1);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
+  connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+  layout->addWidget(buttons);
+  resize(560, 300);
+}
+
+QDialog* openCertificateExplanation(const QString& methodTitle, const CertificateReport& report,
+                                    const std::shared_ptr<const Certifier>& certifier, const QString& property,
+                                    QWidget* parent) {
+  QDialog* dialog = nullptr;
+  if (property == "overall") {
+    dialog = new VerdictExplanationDialog(methodTitle, report, certifier, parent);
+  } else {
+    const Certificate* c = report.find(property.toStdString());
+    const CertificateProperty* prop = certifier->suite().find(property.toStdString());
+    if (!c || !prop) return nullptr;
+    const PropertyCalibration* cal = certifier->calibration().find(property.toStdString());
+    dialog = new CertificateExplanationDialog(methodTitle, *c, *prop, cal ? *cal : kUncalibrated,
+                                              certifier->calibration(), parent);
+  }
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  dialog->show();
+  return dialog;
 }
 
 QWidget* CertificateExplanationDialog::makeChart(const Certificate& c, const PropertyCalibration& cal) {

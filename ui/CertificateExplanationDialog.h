@@ -1,13 +1,17 @@
 #pragma once
-// Explains one certificate badge: the measured value, where it falls in the calibration
-// distribution (CDF percentile), the thresholds, where the calibration came from, which part of the
-// model the property checks, and a Qt Charts plot of the calibration CDF with this inference marked.
+// Explains one certificate badge: first in plain words (certs/CertificateExplanation.h) what was found and
+// what to do, then the measured value, where it falls in the calibration distribution (CDF percentile),
+// the thresholds, the calibration it was read against, which part of the model the property checks, and
+// a Qt Charts plot of the calibration CDF with this inference marked. The overall verdict has its own
+// dialog that lists the certificates that decided it, each opening its explanation.
 #include <QDialog>
+#include <memory>
 #include <vector>
 
 #include "certs/Certificate.h"
 #include "certs/CertificateCalibration.h"
 #include "certs/CertificateProperty.h"
+#include "certs/Certifier.h"
 
 class QLineSeries;
 
@@ -26,6 +30,22 @@ class CertificateExplanationDialog : public QDialog {
   QWidget* makeChart(const Certificate& certificate, const PropertyCalibration& calibration);
   QList<QPair<QString, QString>> rows_;
 };
+
+class VerdictExplanationDialog : public QDialog {
+  Q_OBJECT
+ public:
+  VerdictExplanationDialog(const QString& methodTitle, const CertificateReport& report,
+                           std::shared_ptr<const Certifier> certifier, QWidget* parent = nullptr);
+
+ private:
+  std::shared_ptr<const Certifier> certifier_;  // the one that labelled the report, for the explanations it opens
+};
+
+// Opens (non-modal, deleted on close) the explanation of `property` of a certified result, or of its
+// overall verdict for property "overall"; null when the report has no such certificate.
+QDialog* openCertificateExplanation(const QString& methodTitle, const CertificateReport& report,
+                                    const std::shared_ptr<const Certifier>& certifier, const QString& property,
+                                    QWidget* parent);
 
 QString describeCalibrationSource(const std::string& source);  // "ground_truth" → sentence
 // The empirical CDF of sorted calibration values as a step line from (lo, 0) to (hi, 1).

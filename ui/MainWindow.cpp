@@ -248,14 +248,7 @@ QDialog* MainWindow::explainCertificate(const QString& methodId, const QString& 
   const MethodPanel* panel = grid_->panel(methodId.toStdString());
   const std::shared_ptr<const Certifier> certifier = runner()->certifierFor(methodId.toStdString());
   if (!panel || !panel->result() || !panel->result()->report || !certifier) return nullptr;
-  const Certificate* c = panel->result()->report->find(property.toStdString());
-  const PropertyCalibration* cal = certifier->calibration().find(property.toStdString());
-  const CertificateProperty* prop = certifier->suite().find(property.toStdString());
-  if (!c || !cal || !prop) return nullptr;
-  auto* dialog = new CertificateExplanationDialog(panel->title(), *c, *prop, *cal, certifier->calibration(), this);
-  dialog->setAttribute(Qt::WA_DeleteOnClose);
-  dialog->show();
-  return dialog;
+  return openCertificateExplanation(panel->title(), *panel->result()->report, certifier, property, this);
 }
 
 void MainWindow::showError(const QString& title, const QString& text) {

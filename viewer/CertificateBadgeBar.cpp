@@ -156,8 +156,13 @@ void CertificateBadgeBar::setReport(const CertificateReport& report,
   overall->setObjectName("badge:overall");
   overall->setProperty("label", QString::fromStdString(labelName(report.overall)));
   overall->setText(os.symbol + " " + verdictWord(report.overall));
-  overall->setToolTip(tr("Overall verdict: the worst label of the certificates"));
-  overall->setCursor(Qt::ArrowCursor);
+  const QString calibration = report.calibration.empty()
+                                  ? tr("no calibration")
+                                  : tr("calibration %1").arg(QString::fromStdString(report.calibration));
+  overall->setToolTip(tr("Overall verdict: the worst label of the certificates (%1) — click for what decided it")
+                          .arg(calibration));
+  overall->setCursor(Qt::PointingHandCursor);
+  connect(overall, &QToolButton::clicked, this, [this] { Q_EMIT badgeClicked("overall"); });
   layout_->addWidget(overall);
   for (const Certificate& c : report.certificates) {
     auto* chip = new QToolButton(this);
@@ -166,10 +171,11 @@ void CertificateBadgeBar::setReport(const CertificateReport& report,
     chip->setObjectName("badge:" + property);
     chip->setProperty("label", QString::fromStdString(labelName(c.label)));
     chip->setText(s.symbol + " " + title(c.property));
-    chip->setToolTip(tr("%1: %2 (value %3, %4th percentile of calibration) — click for details")
+    chip->setToolTip(tr("%1: %2 (value %3, %4th percentile of %5) — click for details")
                          .arg(title(c.property), QString::fromStdString(labelName(c.label)))
                          .arg(c.value, 0, 'g', 4)
-                         .arg(100 * c.cdf, 0, 'f', 1));
+                         .arg(100 * c.cdf, 0, 'f', 1)
+                         .arg(calibration));
     chip->setCursor(Qt::PointingHandCursor);
     connect(chip, &QToolButton::clicked, this, [this, property] { Q_EMIT badgeClicked(property); });
     layout_->addWidget(chip);

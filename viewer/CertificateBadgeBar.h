@@ -2,7 +2,8 @@
 // The certificate companion of an image panel: one chip per certified property and an overall
 // verdict chip. Each label has a colour AND a symbol AND a word, so it reads without colour vision:
 //   pass ✔ (bluish green) · warning ▲ (amber) · fail ✖ (vermilion)   — Okabe–Ito colours.
-// Clicking a property chip emits badgeClicked(property) so the window can explain it.
+// Clicking a chip emits badgeClicked(property), "overall" for the verdict, so the window can explain it;
+// the tooltips name the calibration the labels were read against.
 #include <QColor>
 #include <QString>
 #include <QStringList>

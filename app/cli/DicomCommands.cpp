@@ -131,9 +131,18 @@ int runExport(const Args& args) {
     ctx.run([&](JobContext& c) { results = certified.run(in.sinogram.unsqueeze(0), {}, c); });
     const CertificateReport& report = *results[0].report;
     const ExportedMethod files = session.write(results[0], outDir);
-    nlohmann::json entry = {{"overall", labelName(report.overall)}, {"ct", files.ct.path}, {"ct_sop_instance_uid", files.ct.sopInstanceUid},
-                            {"sr", files.sr.path}, {"sr_sop_instance_uid", files.sr.sopInstanceUid}, {"certificates", report.toJson()}};
-    if (files.keyObject) entry["kos"] = files.keyObject->path;
+    nlohmann::json entry = {{"overall", labelName(report.overall)},
+                            {"ct", files.ct.path},
+                            {"ct_sop_instance_uid", files.ct.sopInstanceUid},
+                            {"ct_series_instance_uid", files.ct.seriesInstanceUid},
+                            {"sr", files.sr.path},
+                            {"sr_sop_instance_uid", files.sr.sopInstanceUid},
+                            {"sr_series_instance_uid", files.sr.seriesInstanceUid},
+                            {"certificates", report.toJson()}};
+    if (files.keyObject) {
+      entry["kos"] = files.keyObject->path;
+      entry["kos_sop_instance_uid"] = files.keyObject->sopInstanceUid;
+    }
     manifest["methods"][id] = entry;
     std::printf("%-10s overall %-7s -> %s, %s%s\n", id.c_str(), labelName(report.overall).c_str(), files.ct.path.c_str(),
                 files.sr.path.c_str(), files.keyObject ? (", " + files.keyObject->path).c_str() : "");

@@ -150,6 +150,8 @@ int runTrain(const Args& args) {
                                    {"contraction", "C", "L2O: scale the learned prox by 0 < C <= 1, the prox of a strongly convex prior, so the solve converges linearly (1: off)", "1"},
                                    {"rate-penalty", "MU", "L2O: add MU * max(0, q - --rate-target)^2 to the loss, q the solve's measured contraction factor at its last iterate (0: off)", "0"},
                                    {"rate-target", "Q", "L2O: contraction factor 0 < Q < 1 the rate penalty allows", "0.94"},
+                                   {"early-loss", "W", "L2O: add W * the MSE of the image at --early-iterations to the loss (cap consistency; 0: off)", "0"},
+                                   {"early-iterations", "K", "L2O: the early cap the --early-loss image is taken at", "100"},
                                    {"steps-from", "FILE", "Scale_L2O: frozen steps from an optimize-steps result", ""},
                                    {"alpha", "A", "L2O initial/frozen alpha", ""},
                                    {"beta", "B", "L2O initial/frozen beta", ""},
@@ -212,6 +214,13 @@ int runTrain(const Args& args) {
   if (!(options.rateTarget > 0 && options.rateTarget < 1)) throw UsageError("--rate-target must be in (0, 1)");
   if (options.ratePenalty > 0 && kind != ModelKind::ImplicitL2O && kind != ModelKind::ScaleL2O)
     throw UsageError("--rate-penalty applies to the L2O models only");
+  options.earlyLossWeight = cl.number("early-loss");
+  options.earlyIterations = static_cast<int>(cl.integer("early-iterations", 1, 1000000));
+  if (!(options.earlyLossWeight >= 0)) throw UsageError("--early-loss must be >= 0");
+  if (options.earlyLossWeight > 0 && kind != ModelKind::ImplicitL2O && kind != ModelKind::ScaleL2O)
+    throw UsageError("--early-loss applies to the L2O models only");
+  if (options.earlyLossWeight > 0 && options.earlyIterations >= options.trainIterations)
+    throw UsageError("--early-iterations must be below --train-iterations");
   options.checkpointPath = (std::filesystem::path(out) / "checkpoint.pt").string();
   options.checkpointSeconds = 60 * cl.number("checkpoint-minutes");
   options.resume = cl.has("resume");

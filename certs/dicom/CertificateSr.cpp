@@ -1,6 +1,8 @@
 // Certificates as a Comprehensive SR (TID 1500 Measurement Report) and the Key Object Selection that
 // flags a failing reconstruction. DCMTK generates its own UIDs for a new document; they are replaced by
 // ours before the file is written.
+#include <cmath>
+
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmsr/dsrdoc.h>
@@ -37,6 +39,12 @@ class TreeBuilder {
   }
   void code(DSRTypes::E_RelationshipType rel, const DSRCodedEntryValue& concept, const DSRCodedEntryValue& value) {
     check(child(rel, DSRTypes::VT_Code, concept).setCodeValue(value), "code", path_);
+    up();
+  }
+  void number(DSRTypes::E_RelationshipType rel, const DSRCodedEntryValue& concept, double value) {
+    check(child(rel, DSRTypes::VT_Num, concept)
+              .setNumericValue(DSRNumericMeasurementValue(formatDecimal(value).c_str(), coded("1", "UCUM", "no units"))),
+          "numeric value", path_);
     up();
   }
   void uid(DSRTypes::E_RelationshipType rel, const DSRCodedEntryValue& concept, const std::string& value) {
@@ -117,7 +125,8 @@ ExportedInstance save(DSRDocument& doc, const InstanceInfo& info, const std::str
 
 ExportedInstance writeCertificateSr(const ExportStudy& study, const InstanceInfo& info, const AlgorithmInfo& algorithm,
                                     const CertificateReport& report, const ExportedInstance& ct,
-                                    const std::string& observerUid, const std::string& path, UidGenerator& uids) {
+                                    const std::string& observerUid, const std::string& path,
+                                    const std::function<std::string(const std::string& property)>& trackingUid) {
   DSRDocument doc(DSRTypes::DT_ComprehensiveSR);
   // A new series resets series attributes, so it comes before they are filled in.
   check(doc.createNewSeriesInStudy(study.identity.studyInstanceUid.c_str()), "study", path);
@@ -149,7 +158,7 @@ ExportedInstance writeCertificateSr(const ExportStudy& study, const InstanceInfo
   for (const Certificate& c : report.certificates) {
     b.child(DSRTypes::RT_contains, DSRTypes::VT_Container, coded("125007", "DCM", "Measurement Group"));
     b.text(DSRTypes::RT_hasObsContext, coded("112039", "DCM", "Tracking Identifier"), "TrustCT certificate " + c.property);
-    b.uid(DSRTypes::RT_hasObsContext, coded("112040", "DCM", "Tracking Unique Identifier"), uids.next());
+    b.uid(DSRTypes::RT_hasObsContext, coded("112040", "DCM", "Tracking Unique Identifier"), trackingUid(c.property));
     b.image(DSRTypes::RT_contains, &source, ct);
     DSRContentItem& num = b.child(DSRTypes::RT_contains, DSRTypes::VT_Num, coded(propertyConcept(c, path)));
     check(num.setNumericValue(DSRNumericMeasurementValue(formatDecimal(c.value).c_str(), coded("1", "UCUM", "no units"))),
@@ -161,8 +170,29 @@ ExportedInstance writeCertificateSr(const ExportStudy& study, const InstanceInfo
                algorithm.calibrationFingerprint + "; calibrated CDF " + formatDecimal(c.cdf));
     b.up();
     b.code(DSRTypes::RT_contains, coded("C0034375", "UMLS", "Qualitative Evaluations"), coded(qualityCode(c.label)));
+    // The calibration's thresholds the label was read against: a warning from the first, a fail from the second.
+    if (std::isfinite(c.warningAt))
+      b.number(DSRTypes::RT_contains, coded("WARNING-AT", kLocalScheme, "Certificate warning threshold"), c.warningAt);
+    if (std::isfinite(c.failAt))
+      b.number(DSRTypes::RT_contains, coded("FAIL-AT", kLocalScheme, "Certificate fail threshold"), c.failAt);
+    b.text(DSRTypes::RT_contains, coded("LABEL-BASIS", kLocalScheme, "Certificate label basis"), c.basis);
     b.up();
   }
+  b.up();
+  // The overall verdict, what a PACS lists first (TID 1500 Qualitative Evaluations), and what it rests on.
+  b.child(DSRTypes::RT_contains, DSRTypes::VT_Container, coded("C0034375", "UMLS", "Qualitative Evaluations"));
+  b.code(DSRTypes::RT_contains, coded("VERDICT", kLocalScheme, "Overall trustworthiness verdict"),
+         coded(qualityCode(report.overall)));
+  std::string failing;
+  for (const Certificate& c : report.certificates)
+    if (c.label == Label::Fail) failing += (failing.empty() ? "" : ", ") + c.property;
+  b.text(DSRTypes::RT_contains, coded("VERDICT-TEXT", kLocalScheme, "Overall trustworthiness verdict text"),
+         "TrustCT: " + verdictText(report.overall) + (failing.empty() ? "" : " (failing: " + failing + ")"));
+  const std::string& calibration = report.calibration.empty() ? algorithm.calibrationFingerprint : report.calibration;
+  b.text(DSRTypes::RT_contains, coded("CALIBRATION", kLocalScheme, "Certificate calibration"),
+         calibration.empty() ? "none (every certificate fails)"
+                             : "calibration " + calibration +
+                                   (report.calibrationModel.empty() ? "" : ", made with " + report.calibrationModel));
   b.up();
   addEvidence(doc, study, ct, true, path);
   return save(doc, info, UID_ComprehensiveSRStorage, path);

@@ -140,6 +140,13 @@ std::string decimals(const double* values, int count) {
   return out;
 }
 
+// SHA-256 of a tensor's values as stored (empty for an undefined tensor).
+std::string pixelDigest(const torch::Tensor& t) {
+  if (!t.defined()) return {};
+  const torch::Tensor c = t.detach().to(torch::kCPU).contiguous();
+  return sha256Hex(std::string(static_cast<const char*>(c.data_ptr()), c.numel() * c.element_size()));
+}
+
 std::string certificateSummary(const CertificateReport& report) {
   std::string s = "TrustCT certificates: overall " + labelName(report.overall);
   for (const auto& c : report.certificates) s += "; " + c.property + " " + formatDecimal(c.value) + " " + labelName(c.label);
@@ -161,7 +168,10 @@ ExportStudy ExportStudy::from(const GridImage& input, const ExportOptions& optio
   ExportStudy s;
   if (input.identity && !options.anonymize) {
     s.identity = *input.identity;
-    s.frameOfReferenceUid = s.identity.frameOfReferenceUid.empty() ? uids.next() : s.identity.frameOfReferenceUid;
+    s.uidBasis = "dicom|" + s.identity.studyInstanceUid + "|" + s.identity.sopInstanceUid + "|" +
+                 std::to_string(input.frameNumber);
+    s.frameOfReferenceUid = s.identity.frameOfReferenceUid.empty() ? uids.derive(s.uidBasis + "|frame of reference")
+                                                                    : s.identity.frameOfReferenceUid;
     s.referencesSource = true;
     s.sourceFrame = input.frameNumber;
     s.note = "filed in the source study; the CT references the source instance";
@@ -179,12 +189,13 @@ ExportStudy ExportStudy::from(const GridImage& input, const ExportOptions& optio
     s.identity.patientId = "TRUSTCT-" + sha256Hex(fileName).substr(0, 12);
     s.identity.studyDescription = "TrustCT reconstruction of " + fileName;
     s.note = "input has no DICOM context: new placeholder patient " + s.identity.patientId + " and a new study";
+    s.uidBasis = "sinogram|" + fileName + "|" + pixelDigest(input.image);
   }
-  s.identity.studyInstanceUid = uids.next();
+  s.identity.studyInstanceUid = s.uidBasis.empty() ? uids.next() : uids.derive(s.uidBasis + "|study");
   s.identity.studyDate = today();
   s.identity.studyTime = nowTime();
   s.identity.studyId = "TRUSTCT";
-  s.frameOfReferenceUid = uids.next();
+  s.frameOfReferenceUid = s.uidBasis.empty() ? uids.next() : uids.derive(s.uidBasis + "|frame of reference");
   return s;
 }
 
@@ -206,8 +217,14 @@ ExportedMethod CertifiedDicomExporter::write(const AlgorithmInfo& algorithm, con
   const torch::Tensor hu = attenuationToHu(image.detach().to(torch::kCPU, torch::kFloat64)).round().clamp(-32768, 32767)
                                .to(torch::kInt16).contiguous();
 
-  InstanceInfo ctInfo{uids_.next(), uids_.next(), "TrustCT " + algorithm.name + " reconstruction", seriesNumber,
-                      today(), nowTime()};
+  // One series per method, weights and calibration on this source; its instances also bound to what they
+  // hold, so the same image keeps its UIDs and a different one never reuses them.
+  const std::string seriesKey = study_.uidBasis + "|" + algorithm.id + "|" + algorithm.fingerprint + "|" +
+                                algorithm.calibrationFingerprint;
+  const std::string instanceKey = seriesKey + "|" + pixelDigest(hu) + "|" + sha256Hex(report.toJson().dump());
+  auto uid = [&](const std::string& key) { return study_.uidBasis.empty() ? uids_.next() : uids_.derive(key); };
+  InstanceInfo ctInfo{uid(seriesKey + "|ct series"), uid(instanceKey + "|ct"),
+                      "TrustCT " + algorithm.name + " reconstruction", seriesNumber, today(), nowTime()};
   DcmFileFormat file;
   DcmDataset& ds = *file.getDataset();
   const std::string& p = ctPath;
@@ -293,13 +310,14 @@ ExportedMethod CertifiedDicomExporter::write(const AlgorithmInfo& algorithm, con
 
   ExportedMethod out;
   out.ct = {ctPath, UID_CTImageStorage, ctInfo.sopUid, ctInfo.seriesUid};
-  InstanceInfo srInfo{uids_.next(), uids_.next(), "TrustCT certificates of " + algorithm.name, seriesNumber + 1,
-                      today(), nowTime()};
-  out.sr = writeCertificateSr(study_, srInfo, algorithm, report, out.ct, uids_.next(),
-                              (fs::path(outDir) / (algorithm.id + "_sr.dcm")).string(), uids_);
+  InstanceInfo srInfo{uid(seriesKey + "|sr series"), uid(instanceKey + "|sr"),
+                      "TrustCT certificates of " + algorithm.name, seriesNumber + 1, today(), nowTime()};
+  out.sr = writeCertificateSr(study_, srInfo, algorithm, report, out.ct, uid(seriesKey + "|observer"),
+                              (fs::path(outDir) / (algorithm.id + "_sr.dcm")).string(),
+                              [&](const std::string& property) { return uid(instanceKey + "|tracking " + property); });
   if (options_.keyObjectForFailures && report.overall == Label::Fail) {
-    InstanceInfo koInfo{uids_.next(), uids_.next(), "TrustCT rejected " + algorithm.name, seriesNumber + 2,
-                        today(), nowTime()};
+    InstanceInfo koInfo{uid(seriesKey + "|kos series"), uid(instanceKey + "|kos"),
+                        "TrustCT rejected " + algorithm.name, seriesNumber + 2, today(), nowTime()};
     out.keyObject = writeRejectionKos(study_, koInfo, report, out.ct, (fs::path(outDir) / (algorithm.id + "_kos.dcm")).string());
   }
   return out;

@@ -2,7 +2,9 @@
 // Certified DICOM export (DCMTK): per reconstruction method a CT Image Storage instance of the
 // reconstruction (DERIVED\SECONDARY\AXIAL, signed 16-bit HU), a Comprehensive SR following TID 1500
 // with one measurement group per certificate, and for reconstructions that fail a Key Object Selection
-// "Rejected for Quality Reasons". New UIDs come from the project's root (UidGenerator). Every file is
+// "Rejected for Quality Reasons". UIDs come from the project's root (UidGenerator), derived from what the
+// files are (ExportStudy::uidBasis) so that exporting or sending the same reconstruction again replaces
+// the earlier copy instead of duplicating it. Every file is
 // written atomically; nothing here logs patient data.
 #include <torch/types.h>
 
@@ -32,6 +34,10 @@ struct ExportStudy {
   bool referencesSource = false;  // Source Image Sequence and SR evidence point at the source instance
   int sourceFrame = 0;
   std::string note;               // one line for the user; never contains patient data
+  // What the derived UIDs are derived from: the source instance (and frame) of a DICOM input, the file
+  // name and pixels of a sinogram input. Empty for an anonymised export, whose UIDs stay random: one
+  // derived from the source's UIDs would link the pseudonym back to the patient.
+  std::string uidBasis;
 
   static ExportStudy from(const GridImage& input, const ExportOptions& options, UidGenerator& uids);
 };

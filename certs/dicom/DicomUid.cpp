@@ -5,6 +5,7 @@
 #include <random>
 
 #include "recon/core/Errors.h"
+#include "recon/core/Sha256.h"
 
 namespace trustct {
 namespace {
@@ -22,7 +23,21 @@ unsigned __int128 random128() {
   static thread_local std::random_device device;
   unsigned __int128 v = 0;
   for (int i = 0; i < 4; ++i) v = (v << 32) | device();
-  return v == 0 ? 1 : v;
+  return v;
+}
+
+unsigned __int128 fromHex(const std::string& hex) {
+  unsigned __int128 v = 0;
+  for (char c : hex) v = (v << 4) | unsigned(c <= '9' ? c - '0' : c - 'a' + 10);
+  return v;
+}
+
+// RFC 9562 §4.1–4.2: the version in the high nibble of octet 6, the variant 0b10 in the top bits of octet 8.
+unsigned __int128 asUuid(unsigned __int128 v, unsigned version) {
+  const unsigned __int128 nibble = 0xF, two = 0x3;
+  v = (v & ~(nibble << 76)) | (static_cast<unsigned __int128>(version) << 76);
+  v = (v & ~(two << 62)) | (static_cast<unsigned __int128>(0x2) << 62);
+  return v;
 }
 
 }  // namespace
@@ -52,13 +67,22 @@ std::string UidGenerator::defaultRoot() {
 }
 
 std::string UidGenerator::next() {
-  if (root_ == "2.25") return root_ + "." + decimal(random128());
+  if (root_ == "2.25") return root_ + "." + decimal(asUuid(random128(), 4));
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::system_clock::now().time_since_epoch()).count();
   std::string uid = root_ + "." + std::to_string(micros) + "." + decimal(random128());
   if (uid.size() > 64) uid.resize(64);  // cutting the random part keeps its leading digit: still valid
   if (uid.back() == '.') uid.pop_back();
   return uid;
+}
+
+std::string UidGenerator::derive(const std::string& name) const {
+  const std::string digest = sha256Hex("TrustCT UID\n" + name);
+  if (root_ == "2.25") return root_ + "." + decimal(asUuid(fromHex(digest.substr(0, 32)), 8));
+  // 38 decimal digits of the first 128 bits, then as many of the next 128 as fit: no leading zero.
+  std::string digits = decimal(fromHex(digest.substr(0, 32)) | (static_cast<unsigned __int128>(1) << 127)) +
+                       decimal(fromHex(digest.substr(32, 32)));
+  return root_ + "." + digits.substr(0, 64 - root_.size() - 1);
 }
 
 }  // namespace trustct

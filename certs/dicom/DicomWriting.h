@@ -3,6 +3,7 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcitem.h>
 
+#include <functional>
 #include <string>
 
 #include "certs/dicom/DicomExport.h"
@@ -33,7 +34,8 @@ void saveAtomically(DcmFileFormat& file, const std::string& path);
 
 ExportedInstance writeCertificateSr(const ExportStudy& study, const InstanceInfo& info, const AlgorithmInfo& algorithm,
                                     const CertificateReport& report, const ExportedInstance& ct,
-                                    const std::string& observerUid, const std::string& path, UidGenerator& uids);
+                                    const std::string& observerUid, const std::string& path,
+                                    const std::function<std::string(const std::string& property)>& trackingUid);
 ExportedInstance writeRejectionKos(const ExportStudy& study, const InstanceInfo& info, const CertificateReport& report,
                                    const ExportedInstance& ct, const std::string& path);
 

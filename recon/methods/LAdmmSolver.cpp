@@ -94,6 +94,7 @@ LAdmmResult LAdmmSolver::solve(const torch::Tensor& d, const torch::Tensor& delt
   torch::Tensor firstReached = torch::zeros({d.size(0)}, torch::TensorOptions().dtype(torch::kInt64).device(d.device()));
   for (int k = 1; k <= options.maxIterations; ++k) {
     if (ctx) ctx->throwIfCancelled();
+    if (k == options.keepStateBefore) result.keptState = s;
     LAdmmState next = s;
     step(next, d, delta, steps);
     result.previousState = s;
@@ -112,7 +113,7 @@ LAdmmResult LAdmmSolver::solve(const torch::Tensor& d, const torch::Tensor& delt
       result.converged = true;
       break;
     }
-    if (options.relaxation == 1.0 || k == options.maxIterations) {
+    if (options.relaxation == 1.0 || (k == options.maxIterations && !options.relaxLastIteration)) {
       s = next;
       continue;
     }

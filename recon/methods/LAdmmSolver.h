@@ -44,12 +44,20 @@ struct LAdmmOptions {
   // points; the residual tested is ‖T(z).x − z.x‖₂ and the returned state is always a T(z), so x ∈ [0, 1]
   // and w in the data ball hold.
   double relaxation = 1.0;
+  // > 0: keep the state the k-th iteration starts from (LAdmmResult::keptState), so that one more
+  // differentiable step gives exactly the iterate a solve capped at k returns (JFB at an early cap).
+  int keepStateBefore = 0;
+  // True: the last iteration is relaxed like the others, so the returned state is the one a longer
+  // solve would continue from (JFB's differentiable step then gives exactly the next capped iterate);
+  // false: it is T(z), whose x and w keep the constraints.
+  bool relaxLastIteration = false;
 };
 
 struct LAdmmResult {
   torch::Tensor x;                        // (B, 1, H, W)
   LAdmmState state;                       // final state (for a last differentiable step)
   LAdmmState previousState;               // the state one iteration before (state = T_ρ(previousState))
+  LAdmmState keptState;                   // LAdmmOptions::keepStateBefore's state; undefined when not reached
   int iterations = 0;                     // iterations run (the batch stops when every sample has converged)
   std::vector<double> iterateResidual;    // per sample ‖x^k − x^{k−1}‖₂ at the last iteration
   std::vector<int> sampleIterations;      // per sample: first iteration whose residual ≤ tolerance, else the cap

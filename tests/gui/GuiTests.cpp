@@ -18,6 +18,8 @@
 #include <QTemporaryFile>
 #include <QTimer>
 #include <QToolButton>
+#include <QRegularExpression>
+#include <QPushButton>
 #include <QComboBox>
 #include <QPointer>
 #include <QWheelEvent>
@@ -47,6 +49,7 @@
 #include "recon/learned/models/ModelStore.h"
 #include "recon/methods/MethodRegistry.h"
 #include "ui/CaseSource.h"
+#include "certs/CertificateExplanation.h"
 #include "ui/CertificateExplanationDialog.h"
 #include "ui/ComparisonExport.h"
 #include "ui/ComparisonGrid.h"
@@ -327,6 +330,45 @@ class GuiTests : public QObject {
     QVERIFY(rows["Calibration source"].contains("ground-truth"));
     QCOMPARE(rows["Model part checked"], QString("measurements"));
     QVERIFY(dialog->findChild<QChartView*>("calibrationChart"));
+    // Plain words first, and the calibration named: the one that labelled this report.
+    const QLabel* sentence = dialog->findChild<QLabel*>("plainSentence");
+    QVERIFY(sentence);
+    const PlainExplanation plain = explainPlainly(*c, *window_->certifier()->suite().find("fidelity"),
+                                                  window_->certifier()->calibration().find("fidelity"));
+    QVERIFY2(sentence->text().contains(QString::fromStdString(plain.sentence).toHtmlEscaped()), qPrintable(sentence->text()));
+    QVERIFY(dialog->findChild<QLabel*>("advice")->text().contains("What to do"));
+    QVERIFY2(rows["Calibration"].startsWith(QString::fromStdString(fbp->result()->report->calibration)),
+             qPrintable(rows["Calibration"]));
+    QVERIFY(chip->toolTip().contains(QString::fromStdString(fbp->result()->report->calibration)));
+    dialog->close();
+  }
+
+  void overallVerdictOpensWhatDecidedIt() {
+    if (!window_->certifier()) QSKIP(qPrintable("no default calibration: " + window_->certifierProblem()));
+    openDemoAndWait();
+    // A method whose verdict is not a pass lists its deciding certificates, failures first.
+    for (const MethodPanel* p : window_->grid()->panels()) {
+      if (p->state() != MethodPanel::State::Finished || p->result()->report->overall == Label::Pass) continue;
+      const CertificateReport& report = *p->result()->report;
+      p->badges()->findChild<QToolButton*>("badge:overall")->click();
+      auto* dialog = window_->findChild<ui::VerdictExplanationDialog*>("verdictExplanation");
+      QVERIFY(dialog);
+      QVERIFY(QTest::qWaitForWindowExposed(dialog));
+      QVERIFY(dialog->findChild<QLabel*>("calibration")->text().contains(QString::fromStdString(report.calibration)));
+      const auto buttons = dialog->findChildren<QPushButton*>(QRegularExpression("^decisive:"));
+      int deciding = 0;
+      for (const Certificate& c : report.certificates) deciding += c.label != Label::Pass;
+      QCOMPARE(int(buttons.size()), deciding);
+      QVERIFY(!buttons.isEmpty());
+      const QString first = buttons.front()->objectName().mid(9);
+      QCOMPARE(labelName(report.find(first.toStdString())->label), labelName(report.overall));
+      buttons.front()->click();  // opens that certificate's own explanation
+      QVERIFY(QTest::qWaitFor([&] { return window_->findChild<ui::CertificateExplanationDialog*>("certificateExplanation"); }));
+      if (!qEnvironmentVariableIsEmpty("TRUSTCT_SCREENSHOT_DIR"))
+        dialog->grab().save(qEnvironmentVariable("TRUSTCT_SCREENSHOT_DIR") + "/verdict-explanation.png");
+      return;
+    }
+    QSKIP("every method passes on the demo: no verdict to explain");
   }
 
   void vtkPanelRendersAndFollowsWindowLevel() {

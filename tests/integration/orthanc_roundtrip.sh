@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Orthanc round trip: starts a real Orthanc on this machine with a configuration written here (own DICOM
 # and HTTP ports, remote access off, only our AE from 127.0.0.1 may store), C-ECHOes it, C-STOREs an
-# exported CT + SR, checks them through the REST API and stops Orthanc by its PID.
+# exported CT + SR, checks them through the REST API, exports and sends the same reconstructions again (the
+# derived UIDs must replace, not duplicate: one CT series per method) and stops Orthanc by its PID.
 # usage: orthanc_roundtrip.sh TRUSTCT_CLI TEST_DATA_DIR
 set -euo pipefail
 cli=$1 data=$2
@@ -55,20 +56,32 @@ if "$cli" echo --host 127.0.0.1 --port "$dicom_port" --aet STRANGER --aec ORTHAN
 fi
 
 "$cli" calibrate --model fbp --count 24 --seed 500000 --out "$work/cal.json" > /dev/null
-"$cli" export --input "$data/dicom/CT_small.dcm" --methods fbp --out "$work/out" --calibration "$work/cal.json"
-"$cli" send "${node[@]}" "$work/out/fbp_ct.dcm" "$work/out/fbp_sr.dcm"
+"$cli" export --input "$data/dicom/CT_small.dcm" --methods fbp,tv --out "$work/out" --calibration "$work/cal.json"
+"$cli" send "${node[@]}" "$work/out"/*.dcm
+# The same reconstructions exported and sent again: the same UIDs, so Orthanc still holds one copy.
+"$cli" export --input "$data/dicom/CT_small.dcm" --methods fbp,tv --out "$work/again" --calibration "$work/cal.json"
+"$cli" send "${node[@]}" "$work/again"/*.dcm
 
-/usr/bin/python3 - "$api" "$work/out/export.json" "$data/dicom/CT_small.dcm" <<'PY'
+/usr/bin/python3 - "$api" "$work/out/export.json" "$work/again/export.json" "$data/dicom/CT_small.dcm" <<'PY'
 import json, sys, urllib.request
 import pydicom
-api, manifest_path, source = sys.argv[1:]
+api, manifest_path, again_path, source = sys.argv[1:]
 get = lambda path: json.load(urllib.request.urlopen(api + path))
-manifest = json.load(open(manifest_path))["methods"]["fbp"]
-expected = {manifest["ct_sop_instance_uid"]: "CT", manifest["sr_sop_instance_uid"]: "SR"}
+methods = json.load(open(manifest_path))["methods"]
+again = json.load(open(again_path))["methods"]
+uid_keys = lambda m: {k: v for k, v in m.items() if k.endswith("_uid")}
+for name, m in methods.items():
+    assert uid_keys(m) == uid_keys(again[name]), f"{name}: a re-export changed its UIDs {uid_keys(m)} {uid_keys(again[name])}"
+expected = {}
+for m in methods.values():
+    expected[m["ct_sop_instance_uid"]] = "CT"
+    expected[m["sr_sop_instance_uid"]] = "SR"
+    if m.get("kos_sop_instance_uid"):
+        expected[m["kos_sop_instance_uid"]] = "KO"
 ids = get("/instances")
-assert len(ids) == 2, f"expected 2 instances in Orthanc, found {len(ids)}"
+assert len(ids) == len(expected), f"expected {len(expected)} instances in Orthanc, found {len(ids)}"
 study = pydicom.dcmread(source, stop_before_pixels=True).StudyInstanceUID
-seen = {}
+seen, ct_series = {}, set()
 for i in ids:
     tags = get(f"/instances/{i}/simplified-tags")
     seen[tags["SOPInstanceUID"]] = tags["Modality"]
@@ -77,11 +90,13 @@ for i in ids:
         assert tags["ImageType"] == "DERIVED\\SECONDARY\\AXIAL", tags["ImageType"]
         assert tags["BurnedInAnnotation"] == "NO"
         assert tags["RescaleType"] == "HU"
+        ct_series.add(tags["SeriesInstanceUID"])
     print(f"Orthanc holds {tags['Modality']} {tags['SOPInstanceUID']} ({tags.get('SeriesDescription', '')})")
 assert seen == expected, f"Orthanc holds {seen}, expected {expected}"
+assert len(ct_series) == len(methods), f"{len(ct_series)} CT series for {len(methods)} methods"
 stats = get("/statistics")
-assert stats["CountInstances"] == 2 and stats["CountStudies"] == 1, stats
-print("orthanc_roundtrip: CT and SR stored and verified through the REST API")
+assert stats["CountInstances"] == len(expected) and stats["CountStudies"] == 1, stats
+print(f"orthanc_roundtrip: {len(expected)} instances of {len(methods)} methods stored once, sent twice, verified through the REST API")
 PY
 kill "$pid"
 wait "$pid" 2>/dev/null || true

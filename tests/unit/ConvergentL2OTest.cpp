@@ -128,7 +128,7 @@ TEST(ConvergentL2O, MeasuredContractionIsTheSolvesOwnRateAndDifferentiable) {
   const int k = 120;
   const LearnedInference a = model->infer(data.sinograms, data.fbp, k, nullptr);
   const LearnedInference b = model->infer(data.sinograms, data.fbp, k + 1, nullptr);
-  const LearnedModel::TrainingForward out = model->trainingForward(data.sinograms, data.fbp, k + 1, true);
+  const LearnedModel::TrainingForward out = model->trainingForward(data.sinograms, data.fbp, k + 1, {true, 0});
   ASSERT_TRUE(out.contraction.defined());
   EXPECT_TRUE(out.contraction.requires_grad());
   for (int i = 0; i < 2; ++i) {
@@ -139,9 +139,41 @@ TEST(ConvergentL2O, MeasuredContractionIsTheSolvesOwnRateAndDifferentiable) {
     EXPECT_NEAR(measured, observed, 0.02) << "image " << i;
   }
   // Off, or for a model without an iteration, nothing is measured.
-  EXPECT_FALSE(model->trainingForward(data.sinograms, data.fbp, k + 1, false).contraction.defined());
+  EXPECT_FALSE(model->trainingForward(data.sinograms, data.fbp, k + 1, {}).contraction.defined());
   auto unet = makeLearnedModel(ModelSpec::defaults(ModelKind::UNet), op);
-  EXPECT_FALSE(unet->trainingForward(data.sinograms, data.fbp, 1, true).contraction.defined());
+  EXPECT_FALSE(unet->trainingForward(data.sinograms, data.fbp, 1, {true, 0}).contraction.defined());
+}
+
+TEST(ConvergentL2O, EarlyIterateIsTheImageAtThatCapAndDifferentiable) {
+  // The cap-consistency loss is taken on exactly what a reader would get from a solve capped at k
+  // (over-relaxed iterates included), with gradients through its last step only, as JFB.
+  torch::manual_seed(11);
+  const auto op = tinyOperator();
+  ModelSpec spec = shrinkageSpec(0.2);
+  spec.relaxation = 1.9;
+  spec.tolerance = 0;  // run every iteration
+  auto model = makeLearnedModel(spec, op);
+  const TrainingSet data = TrainingSet::simulate(op, 2, 22, 0.015);
+  const int early = 7, cap = 30;
+  const LearnedInference atEarly = model->infer(data.sinograms, data.fbp, early, nullptr);
+  const LearnedInference atCap = model->infer(data.sinograms, data.fbp, cap, nullptr);
+  const LearnedModel::TrainingForward out = model->trainingForward(data.sinograms, data.fbp, cap, {false, early});
+  ASSERT_TRUE(out.early.defined());
+  EXPECT_TRUE(out.early.requires_grad());
+  EXPECT_LT((out.early.detach() - atEarly.x).abs().max().item<double>(), 1e-5);
+  EXPECT_LT((out.x.detach() - atCap.x).abs().max().item<double>(), 1e-5);
+  EXPECT_GT((out.early.detach() - out.x.detach()).abs().max().item<double>(), 1e-3);  // a different iterate
+  out.early.sum().backward();
+  double gradient = 0;
+  for (const auto& p : model->module().parameters())
+    if (p.grad().defined()) gradient += p.grad().abs().sum().item<double>();
+  EXPECT_GT(gradient, 0);
+  // A solve that converges before k returns its fixed point as the early image.
+  spec.tolerance = 1e9;
+  auto converged = makeLearnedModel(spec, op);
+  const LearnedModel::TrainingForward quick = converged->trainingForward(data.sinograms, data.fbp, cap, {false, early});
+  EXPECT_TRUE(torch::equal(quick.early, quick.x));
+  EXPECT_FALSE(model->trainingForward(data.sinograms, data.fbp, cap, {}).early.defined());
 }
 
 TEST(ConvergentL2O, ResidualModelsKeepTheirCardAndWeightsFingerprint) {

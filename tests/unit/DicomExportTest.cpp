@@ -3,12 +3,14 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
 
 #include "certs/Certifier.h"
 #include "certs/dicom/DicomExport.h"
+#include "certs/dicom/DicomWriting.h"
 #include "recon/core/Errors.h"
 #include "recon/core/Job.h"
 #include "recon/data/SimulatedDataset.h"
@@ -114,6 +116,40 @@ TEST_F(DicomExport, NewUidsUseTheProjectRootNeverDcmtks) {
   EXPECT_THROW(UidGenerator{"1.02.3"}, UsageError);
 }
 
+namespace {
+// The 128-bit number of a 2.25 UID.
+unsigned __int128 uuidOf(const std::string& uid) {
+  unsigned __int128 v = 0;
+  for (char c : uid.substr(5)) v = v * 10 + unsigned(c - '0');
+  return v;
+}
+unsigned uuidVersion(unsigned __int128 v) { return unsigned(v >> 76) & 0xF; }
+unsigned uuidVariant(unsigned __int128 v) { return unsigned(v >> 62) & 0x3; }
+}  // namespace
+
+TEST(DicomUid, RandomAndDerivedUidsAreUuidsOfTheirVersion) {
+  // RFC 9562: random UIDs are version 4, UIDs derived from a name version 8 (SHA-256), both variant 0b10.
+  UidGenerator uids;
+  for (int i = 0; i < 50; ++i) {
+    const unsigned __int128 random = uuidOf(uids.next());
+    EXPECT_EQ(uuidVersion(random), 4u);
+    EXPECT_EQ(uuidVariant(random), 2u);
+  }
+  const std::string a = uids.derive("series|fbp"), b = uids.derive("series|tv");
+  EXPECT_EQ(a, uids.derive("series|fbp"));
+  EXPECT_NE(a, b);
+  EXPECT_TRUE(isValidUid(a));
+  EXPECT_EQ(uuidVersion(uuidOf(a)), 8u);
+  EXPECT_EQ(uuidVariant(uuidOf(b)), 2u);
+  // Under a site's own root: still a function of the name, valid and at most 64 characters.
+  const UidGenerator site("1.2.826.0.1.3680043.10.999.12345.678");
+  const std::string own = site.derive("series|fbp");
+  EXPECT_EQ(own, site.derive("series|fbp"));
+  EXPECT_TRUE(isValidUid(own));
+  EXPECT_EQ(own.size(), 64u);
+  EXPECT_EQ(own.rfind("1.2.826.0.1.3680043.10.999.12345.678.", 0), 0u);
+}
+
 TEST_F(DicomExport, SrCarriesOneQualitativeEvaluationPerCertificate) {
   torch::Tensor image;
   const ExportedMethod files = exportCtSmall(ExportOptions{}, image);
@@ -122,8 +158,36 @@ TEST_F(DicomExport, SrCarriesOneQualitativeEvaluationPerCertificate) {
   EXPECT_NE(sr.find(files.ct.sopInstanceUid), std::string::npos);
   const size_t groups = occurrences(sr, "125007");
   EXPECT_GE(groups, 3u);  // box, fidelity, total variation (FBP has no iterate residual)
-  EXPECT_EQ(occurrences(sr, "111237") + occurrences(sr, "111236") + occurrences(sr, "111235"), groups);
+  // One qualitative evaluation per certificate, and the overall verdict's.
+  EXPECT_EQ(occurrences(sr, "111237") + occurrences(sr, "111236") + occurrences(sr, "111235"), groups + 1);
   EXPECT_NE(sr.find("99TRUSTCT"), std::string::npos);
+}
+
+TEST_F(DicomExport, SrStatesTheOverallVerdictAndTheCalibrationItRestsOn) {
+  torch::Tensor image;
+  const ExportedMethod files = exportCtSmall(ExportOptions{}, image);
+  const ReconstructionInput in = loadReconstructionInput(kData + "CT_small.dcm", *env.op, InputOptions{});
+  const CertificateReport report = certify(image, in.sinogram);
+  ASSERT_FALSE(report.calibration.empty());
+  const std::string sr = bytesOf(files.sr.path);
+  EXPECT_NE(sr.find("Overall trustworthiness verdict"), std::string::npos);
+  EXPECT_NE(sr.find(qualityCode(report.overall).value), std::string::npos);
+  EXPECT_NE(sr.find("TrustCT: " + verdictText(report.overall)), std::string::npos);
+  EXPECT_NE(sr.find("calibration " + report.calibration + ", made with fbp"), std::string::npos);
+  // Each certificate's thresholds as numbers, as calibrated.
+  EXPECT_GE(occurrences(sr, "WARNING-AT"), 1u);
+  const Certificate* fidelity = report.find("fidelity");
+  ASSERT_NE(fidelity, nullptr);
+  ASSERT_TRUE(std::isfinite(fidelity->failAt));
+  EXPECT_NE(sr.find(dicomio::formatDecimal(fidelity->failAt)), std::string::npos);
+  // And the JSON report names the same calibration and thresholds.
+  const nlohmann::json j = report.toJson();
+  EXPECT_EQ(j["calibration"]["fingerprint"], report.calibration);
+  EXPECT_DOUBLE_EQ(j["certificates"][1]["fail_at"].get<double>(), report.certificates[1].failAt);
+  const CertificateReport back = CertificateReport::fromJson(j);
+  EXPECT_EQ(back.calibration, report.calibration);
+  EXPECT_DOUBLE_EQ(back.certificates[1].warningAt, report.certificates[1].warningAt);
+  EXPECT_EQ(back.certificates[1].extras.count("fail_at"), 0u);
 }
 
 // A property declares its own SR concept: a new one needs no change to the SR writer.

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <unistd.h>
 
 #include "certs/Certifier.h"
@@ -101,6 +102,38 @@ TEST_F(ExportSessionTest, FilesNameTheAlgorithmInfoTheResultCarries) {
   EXPECT_NE(sr.find("calibration " + certifier->calibration().fingerprint()), std::string::npos);
   EXPECT_NE(attribute(files.ct.path, DCM_SoftwareVersions).find("0123456789abcdef"), std::string::npos);
   EXPECT_NE(attribute(files.ct.path, DCM_SeriesDescription).find("FBP (as run)"), std::string::npos);
+}
+
+TEST_F(ExportSessionTest, ExportingTheSameReconstructionAgainKeepsItsUids) {
+  // A re-export or re-send replaces the earlier copy in a PACS instead of duplicating it: the UIDs are
+  // derived from the source instance, the method, its weights and calibration, and the stored pixels.
+  const FbpMethod fbp(env);
+  const CertifiedResult result = reconstruct(fbp);
+  const auto uidsOf = [&](const ExportOptions& options, const CertifiedResult& r, const std::string& sub) {
+    ExportSession session(in.grid, in.description, options);
+    const ExportedMethod f = session.write(r, (dir / sub).string());
+    return std::vector<std::string>{f.ct.seriesInstanceUid, f.ct.sopInstanceUid, f.sr.seriesInstanceUid,
+                                    f.sr.sopInstanceUid, attribute(f.ct.path, DCM_FrameOfReferenceUID)};
+  };
+  const auto first = uidsOf(ExportOptions{}, result, "a"), again = uidsOf(ExportOptions{}, result, "b");
+  EXPECT_EQ(first, again);
+  EXPECT_EQ(std::set<std::string>(first.begin(), first.end() - 1).size(), 4u);  // four distinct UIDs
+  // Other weights: another series; another image from the same weights: the same series, a new instance.
+  CertifiedResult otherWeights = result;
+  otherWeights.algorithm.fingerprint = "0123456789abcdef";
+  const auto other = uidsOf(ExportOptions{}, otherWeights, "c");
+  EXPECT_NE(other[0], first[0]);
+  EXPECT_NE(other[1], first[1]);
+  CertifiedResult otherImage = result;
+  otherImage.image = result.image.clone();
+  otherImage.image[0][0] += 0.5f;
+  const auto changed = uidsOf(ExportOptions{}, otherImage, "d");
+  EXPECT_EQ(changed[0], first[0]);
+  EXPECT_NE(changed[1], first[1]);
+  // Anonymised exports stay random: a UID derived from the source's would link back to it.
+  ExportOptions anonymous;
+  anonymous.anonymize = true;
+  EXPECT_NE(uidsOf(anonymous, result, "e")[1], uidsOf(anonymous, result, "f")[1]);
 }
 
 TEST_F(ExportSessionTest, RefusesAResultWithoutCertificatesAndABadUidRoot) {

@@ -173,16 +173,28 @@ LearnedInference L2OModel::infer(const torch::Tensor& d, const torch::Tensor& fb
 }
 
 LearnedModel::TrainingForward L2OModel::trainingForward(const torch::Tensor& d, const torch::Tensor& fbp,
-                                                       int maxIterations, bool measureContraction) {
+                                                       int maxIterations, const TrainingProbes& probes) {
   net_->train();
   LAdmmSolver solver(op_, *net_);
   const torch::Tensor delta = net_->delta(d);
-  const LAdmmResult solved = solver.solve(d, delta.detach(), fbp.clamp(0.0, 1.0), net_->steps(),
-                                          {spec_.tolerance, maxIterations - 1, spec_.relaxation}, nullptr);
+  LAdmmOptions options{spec_.tolerance, maxIterations - 1, spec_.relaxation};
+  options.relaxLastIteration = true;  // so the differentiable step gives infer()'s iterate at this cap
+  if (probes.earlyIterations > 0 && probes.earlyIterations < maxIterations)
+    options.keepStateBefore = probes.earlyIterations;
+  const LAdmmResult solved = solver.solve(d, delta.detach(), fbp.clamp(0.0, 1.0), net_->steps(), options, nullptr);
   LAdmmState last = solved.state;
   solver.step(last, d, delta, net_->steps());  // the one differentiable step (JFB)
-  TrainingForward out{last.x, {}};
-  if (measureContraction && solved.previousState.x.defined()) {
+  TrainingForward out{last.x, {}, {}};
+  if (probes.earlyIterations > 0) {
+    if (solved.keptState.x.defined()) {
+      LAdmmState early = solved.keptState;
+      solver.step(early, d, delta, net_->steps());
+      out.early = early.x;
+    } else {
+      out.early = last.x;  // the solve converged before k (or k ≥ the cap): the cap-k image is the output
+    }
+  }
+  if (probes.contraction && solved.previousState.x.defined()) {
     LAdmmState before = solved.previousState;
     solver.step(before, d, delta, net_->steps());
     // The relaxed map z ↦ z + ρ(T(z) − z) that the solve iterates, applied to both states.

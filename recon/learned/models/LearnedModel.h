@@ -68,17 +68,25 @@ class LearnedModel {
   // Fixed-point models: maxIterations − 1 iterations without gradients, then the differentiable one, so
   // the loss sees exactly the iterate that infer() returns with the same cap.
   virtual torch::Tensor trainingOutput(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations) = 0;
-  // trainingOutput() and, when asked and the model is an iteration, its contraction factor along its
-  // slowest direction (B), differentiable: after K iterations z_K − z_{K−1} is dominated by that
-  // direction, so ‖T(z_K) − T(z_{K−1})‖ / ‖z_K − z_{K−1}‖ (in x) estimates the rate the solve converges
-  // at — a penalty on it keeps training from slowing the iteration (docs/learned-methods.md).
+  // What trainingForward measures besides the output, for fixed-point models (docs/learned-methods.md):
+  // - contraction: the factor along the solve's slowest direction (B), differentiable: after K
+  //   iterations z_K − z_{K−1} is dominated by that direction, so ‖T(z_K) − T(z_{K−1})‖ / ‖z_K − z_{K−1}‖
+  //   (in x) estimates the rate the solve converges at;
+  // - earlyIterations k > 0: the iterate a solve capped at k returns, differentiable through its last
+  //   step as the output is, so a loss on it trains the image at cap k towards the fixed point's.
+  struct TrainingProbes {
+    bool contraction = false;
+    int earlyIterations = 0;
+  };
   struct TrainingForward {
     torch::Tensor x;
     torch::Tensor contraction;  // undefined when not measured
+    torch::Tensor early;        // undefined when not asked or the model is not an iteration
   };
   virtual TrainingForward trainingForward(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations,
-                                          bool measureContraction) {
-    return {trainingOutput(d, fbp, maxIterations), {}};
+                                          const TrainingProbes& probes) {
+    (void)probes;
+    return {trainingOutput(d, fbp, maxIterations), {}, {}};
   }
 
   // Trainable step sizes (Implicit L2O), optimised with their own learning rate; none by default.
@@ -113,10 +121,10 @@ class L2OModel : public LearnedModel {
   torch::nn::Module& module() override { return *net_; }
   LearnedInference infer(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations, JobContext* ctx) override;
   torch::Tensor trainingOutput(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations) override {
-    return trainingForward(d, fbp, maxIterations, false).x;
+    return trainingForward(d, fbp, maxIterations, {}).x;
   }
   TrainingForward trainingForward(const torch::Tensor& d, const torch::Tensor& fbp, int maxIterations,
-                                  bool measureContraction) override;
+                                  const TrainingProbes& probes) override;
   void afterOptimizerStep() override { net_->enforceConvergenceRegion(); }
   void initialiseFrom(const LearnedModel& trained) override;
   std::vector<torch::Tensor> stepSizeParameters() override { return net_->stepParameters(); }

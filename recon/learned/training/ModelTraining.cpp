@@ -75,6 +75,8 @@ TrainingOutcome trainModel(const TrainingPlan& plan, const ReconstructionEnviron
         {"ms_per_slice", outcome.msPerSlice}}}};
   if (options.ratePenalty > 0)
     card["training"]["rate_penalty"] = {{"weight", options.ratePenalty}, {"target", options.rateTarget}};
+  if (options.earlyLossWeight > 0)
+    card["training"]["early_loss"] = {{"weight", options.earlyLossWeight}, {"iterations", options.earlyIterations}};
   if (auto* l2o = dynamic_cast<L2OModel*>(model.get())) {
     const auto s = l2o->net()->stepValues();
     card["learned_steps"] = {{"alpha", s.alpha}, {"beta", s.beta}, {"lambda", s.lambda}, {"s", s.s}};

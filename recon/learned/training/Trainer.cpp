@@ -169,9 +169,13 @@ Trainer::StepResult Trainer::step(const torch::Tensor& images, const torch::Tens
   double localLoss = 0, localContraction = 0;
   optimizer_.zero_grad();
   if (local > 0) {
-    const LearnedModel::TrainingForward out = model_.trainingForward(sinograms.to(device_), fbp.to(device_),
-                                                                     options_.trainIterations, options_.ratePenalty > 0);
-    torch::Tensor loss = torch::mse_loss(out.x, images.to(device_));
+    const LearnedModel::TrainingProbes probes{options_.ratePenalty > 0,
+                                              options_.earlyLossWeight > 0 ? options_.earlyIterations : 0};
+    const LearnedModel::TrainingForward out =
+        model_.trainingForward(sinograms.to(device_), fbp.to(device_), options_.trainIterations, probes);
+    const torch::Tensor target = images.to(device_);
+    torch::Tensor loss = torch::mse_loss(out.x, target);
+    if (out.early.defined()) loss = loss + options_.earlyLossWeight * torch::mse_loss(out.early, target);
     if (out.contraction.defined()) {
       localContraction = out.contraction.detach().mean().item<double>();
       loss = loss + options_.ratePenalty * (out.contraction - options_.rateTarget).clamp_min(0.0).pow(2).mean();

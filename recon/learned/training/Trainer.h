@@ -56,6 +56,11 @@ struct TrainingOptions {
   // measured contraction factor (LearnedModel::trainingForward); 0: off.
   double ratePenalty = 0;
   double rateTarget = 0.94;
+  // Fixed-point models: loss += earlyLossWeight · MSE of the image a solve capped at earlyIterations returns
+  // (cap consistency: the fixed point's quality is then also asked of the early iterate, so training
+  // cannot buy it with a slower iteration; docs/learned-methods.md "Session 10"); 0: off.
+  double earlyLossWeight = 0;
+  int earlyIterations = 100;
   int checkWeightsEvery = 0;   // distributed: compare the ranks' weights every N steps (0: at the end only)
 };
 
