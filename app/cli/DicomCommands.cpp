@@ -118,10 +118,12 @@ int runExport(const Args& args) {
   const Certifier certifier = certifierFrom(cl, env);
   const ReconstructionInput in = loadReconstructionInput(input, *env.op, options);
   ExportSession session(in.grid, in.description, exportOptions);
-  std::printf("%s: %s\n%s\n", input.c_str(), in.description.c_str(), session.study().note.c_str());
+  // An anonymised export names neither the input's path nor its file name (they may carry patient data).
+  const std::string inputName = session.study().anonymized ? std::string("anonymised input") : input;
+  std::printf("%s: %s\n%s\n", inputName.c_str(), session.inputDescription().c_str(), session.study().note.c_str());
 
   ProgressPrinter progress(cl.has("progress"));
-  nlohmann::json manifest = {{"input", input}, {"description", in.description}, {"note", session.study().note},
+  nlohmann::json manifest = {{"input", inputName}, {"description", session.inputDescription()}, {"note", session.study().note},
                              {"study_instance_uid", session.study().identity.studyInstanceUid}, {"methods", nlohmann::json::object()}};
   for (const auto& id : ids) {
     const auto method = MethodRegistry::instance().create(id, env);

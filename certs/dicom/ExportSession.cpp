@@ -20,7 +20,9 @@ std::string derivationDescription(const AlgorithmInfo& algorithm, const std::str
 }  // namespace
 
 ExportSession::ExportSession(const GridImage& input, std::string inputDescription, ExportOptions options)
-    : inputDescription_(std::move(inputDescription)), exporter_(exporterFor(input, options)) {}
+    : inputDescription_(std::move(inputDescription)), exporter_(exporterFor(input, options)) {
+  if (exporter_.study().anonymized) inputDescription_ = "simulated low-dose sinogram of an anonymised CT slice";
+}
 
 ExportedMethod ExportSession::write(const CertifiedResult& result, const std::string& outDir) {
   if (!result.report) throw InputError(result.algorithm.id, "has no certificates to export (no calibration)");

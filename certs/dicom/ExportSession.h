@@ -23,6 +23,9 @@ class ExportSession {
   ExportedMethod write(const CertifiedResult& result, const std::string& outDir);
 
   const ExportStudy& study() const { return exporter_.study(); }
+  // What the files say the image was reconstructed from: the input's description, or for an anonymised
+  // export a generic one (the description names the source file, which may carry patient data).
+  const std::string& inputDescription() const { return inputDescription_; }
 
  private:
   std::string inputDescription_;

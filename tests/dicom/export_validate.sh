@@ -44,7 +44,8 @@ export_and_validate sinogram 2 --input "$work/ct_small_sino.npy" --methods fbp
 # The certificate tree as dsrdump prints it.
 tree=$(dsrdump "$work/ct_small/tv_sr.dcm" 2>&1)
 for needle in "Imaging Measurement Report" "Measurement Group" "Qualitative Evaluations" "Algorithm Name" \
-              "Image Library" "TrustCT certificate fidelity"; do
+              "Image Library" "TrustCT certificate fidelity" "Overall trustworthiness verdict" "Certificate calibration" \
+              "Certificate fail threshold"; do
   grep -q "$needle" <<< "$tree" || fail "dsrdump tv_sr.dcm lacks '$needle'"
 done
 echo "$tree" | grep -A9 -m1 '"Measurement Group"'
@@ -54,6 +55,8 @@ grep -q "CurrentRequestedProcedureEvidenceSequence" <<< "$srdump" || fail "SR la
 # No patient data in what the CLI prints; none in the anonymised files.
 grep -q "CompressedSamples" "$work"/*.log && fail "patient name printed by the CLI"
 grep -q "CompressedSamples" "$work"/anonymized/*.dcm && fail "patient name in anonymised export"
+# Nor the source's file name or path, in any byte of the files, the manifest or what the CLI printed.
+grep -q "CT_small" "$work"/anonymized/* "$work/anonymized.log" && fail "source file name in anonymised export"
 grep -q "placeholder" "$work/sinogram.log" || fail "sinogram export does not say it made a placeholder study"
 
 # Bad input: exit code 3 and the file named.

@@ -136,6 +136,23 @@ TEST_F(ExportSessionTest, ExportingTheSameReconstructionAgainKeepsItsUids) {
   EXPECT_NE(uidsOf(anonymous, result, "e")[1], uidsOf(anonymous, result, "f")[1]);
 }
 
+TEST_F(ExportSessionTest, AnonymisedFilesNameNoSourceFile) {
+  // The input's description names the source file (a name may carry patient data): an anonymised export
+  // says only what kind of input it was.
+  ASSERT_NE(in.description.find("CT_small"), std::string::npos);
+  ExportOptions anonymous;
+  anonymous.anonymize = true;
+  ExportSession session(in.grid, in.description, anonymous);
+  EXPECT_EQ(session.inputDescription().find("CT_small"), std::string::npos);
+  const ExportedMethod files = session.write(reconstruct(FbpMethod(env)), dir.string());
+  for (const std::string& f : {files.ct.path, files.sr.path}) {
+    const std::string bytes = bytesOf(f);
+    EXPECT_EQ(bytes.find("CT_small"), std::string::npos) << f;
+    for (const std::string& datum : {in.grid.identity->patientId, in.grid.identity->patientName})
+      if (!datum.empty()) EXPECT_EQ(bytes.find(datum), std::string::npos) << f << ": " << datum;
+  }
+}
+
 TEST_F(ExportSessionTest, RefusesAResultWithoutCertificatesAndABadUidRoot) {
   const FbpMethod fbp(env);
   CertifiedResult uncertified = reconstruct(fbp);
