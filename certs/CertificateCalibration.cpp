@@ -30,11 +30,14 @@ Label PropertyCalibration::label(double v) const {
 }
 
 namespace {
-// Smallest calibration value v_i with cdf(v_i) ≥ p: labels only change at calibration values.
+// Smallest value whose CDF is at least p: labels only change at calibration values, and above all of
+// them (and above the exact tolerance) F is 1 — so a calibration of exact zeros fails any value above
+// its tolerance. +inf when no value can reach p.
 double firstValueWithCdfAtLeast(const PropertyCalibration& c, double p) {
   for (double v : c.values)
     if (v > c.exactTolerance && c.cdf(v) >= p) return v;
-  return std::numeric_limits<double>::infinity();
+  if (c.values.empty() || p > 1) return std::numeric_limits<double>::infinity();
+  return std::nextafter(std::max(c.exactTolerance, c.values.back()), std::numeric_limits<double>::infinity());
 }
 }  // namespace
 

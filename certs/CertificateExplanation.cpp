@@ -45,7 +45,9 @@ PlainExplanation explainPlainly(const Certificate& c, const CertificateProperty&
               property.advice()};
     case Label::Fail: break;
   }
-  return {"The image " + property.finding() + " than " + percent(c.cdf) + " of " + who + " do.", property.advice()};
+  // Above every calibration value: say so with their number rather than "100 %".
+  const std::string share = c.cdf >= 1 ? "all " + std::to_string(cal->values.size()) + " " : percent(c.cdf) + " of ";
+  return {"The image " + property.finding() + " than " + share + who + " do.", property.advice()};
 }
 
 VerdictExplanation explainVerdict(const CertificateReport& report, const std::string& methodName,

@@ -105,8 +105,11 @@ CertificateExplanationDialog::CertificateExplanationDialog(const QString& method
       {tr("Rule"), c.basis == "tolerance"
                        ? tr("pass if the solver reached its own stopping tolerance, fail if it stopped at its "
                             "iteration cap first (the calibration only places the value)")
+                   : cal.pPass >= 1 - cal.pFail
+                       ? tr("pass if F(v) < %1, fail otherwise (no warning band)").arg(cal.pPass)
                        : tr("pass if F(v) < %1; warning if %1 ≤ F(v) < %2; fail otherwise").arg(cal.pPass).arg(1 - cal.pFail)},
-      {tr("Thresholds"), tr("warning from %1, fail from %2").arg(number(warn), number(fail))},
+      {tr("Thresholds"), warn == fail ? tr("fail from %1").arg(number(fail))
+                                      : tr("warning from %1, fail from %2").arg(number(warn), number(fail))},
       {tr("Calibration"), calibrationText(provenance)},
       {tr("Calibration source"), tr("%1; %2 values").arg(describeCalibrationSource(cal.source)).arg(cal.values.size())},
       {tr("Calibrated for"), tr("model '%1' (fingerprint %2)")
@@ -116,7 +119,12 @@ CertificateExplanationDialog::CertificateExplanationDialog(const QString& method
   };
   if (cal.exactTolerance >= 0)
     rows_.push_back({tr("Exact tolerance"), tr("values ≤ %1 pass outright").arg(number(cal.exactTolerance))});
-  for (const auto& [key, value] : c.extras) rows_.push_back({QString::fromStdString(key), number(value)});
+  for (const auto& [key, value] : c.extras) {
+    if (key == "percent_outside")  // the box certificate's share of pixels outside [0, 1]
+      rows_.push_back({tr("Pixels outside the range"), tr("%1 %").arg(value, 0, 'f', 1)});
+    else
+      rows_.push_back({QString::fromStdString(key), number(value)});
+  }
   if (!provenance.provenance.empty())
     rows_.push_back({tr("Made by"), QString::fromStdString(provenance.provenance)});
 
@@ -132,7 +140,7 @@ CertificateExplanationDialog::CertificateExplanationDialog(const QString& method
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
   layout->addWidget(buttons);
-  resize(640, 640);
+  resize(660, 720);
 }
 
 VerdictExplanationDialog::VerdictExplanationDialog(const QString& methodTitle, const CertificateReport& report,

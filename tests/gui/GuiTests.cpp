@@ -364,8 +364,13 @@ class GuiTests : public QObject {
       QCOMPARE(labelName(report.find(first.toStdString())->label), labelName(report.overall));
       buttons.front()->click();  // opens that certificate's own explanation
       QVERIFY(QTest::qWaitFor([&] { return window_->findChild<ui::CertificateExplanationDialog*>("certificateExplanation"); }));
-      if (!qEnvironmentVariableIsEmpty("TRUSTCT_SCREENSHOT_DIR"))
-        dialog->grab().save(qEnvironmentVariable("TRUSTCT_SCREENSHOT_DIR") + "/verdict-explanation.png");
+      if (!qEnvironmentVariableIsEmpty("TRUSTCT_SCREENSHOT_DIR")) {
+        const QString dir = qEnvironmentVariable("TRUSTCT_SCREENSHOT_DIR");
+        dialog->grab().save(dir + "/verdict-explanation.png");
+        auto* property = window_->findChild<ui::CertificateExplanationDialog*>("certificateExplanation");
+        QVERIFY(QTest::qWaitForWindowExposed(property));
+        property->grab().save(dir + "/certificate-explanation.png");
+      }
       return;
     }
     QSKIP("every method passes on the demo: no verdict to explain");

@@ -53,6 +53,13 @@ TEST(Calibration, ExactlySatisfiedConstraintsPass) {
   box.exactTolerance = 1e-6;
   EXPECT_EQ(box.label(0.0), Label::Pass);
   EXPECT_EQ(box.label(0.01), Label::Fail);
+  // The thresholds say so: everything above the tolerance fails (no "fail from none").
+  const double fail = box.failThreshold();
+  EXPECT_TRUE(std::isfinite(fail));
+  EXPECT_GT(fail, 1e-6);
+  EXPECT_LT(fail, 1.0000001e-6);
+  EXPECT_EQ(box.label(fail), Label::Fail);
+  EXPECT_EQ(box.label(1e-6), Label::Pass);
 }
 
 TEST(Calibration, JsonRoundTripAndMismatchRefusal) {

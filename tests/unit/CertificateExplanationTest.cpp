@@ -29,6 +29,8 @@ TEST(CertificateExplanation, FailingFidelitySaysWhatAndAgainstWhom) {
   const PlainExplanation e = explainPlainly(c, fidelity, &cal);
   EXPECT_EQ(e.sentence, "The image disagrees more with the measured data than 97 % of correct images do.");
   EXPECT_EQ(e.advice, fidelity.advice());
+  EXPECT_EQ(explainPlainly(labelled("fidelity", 500, cal), fidelity, &cal).sentence,
+            "The image disagrees more with the measured data than all 100 correct images do.");
   // A warning is called borderline; a pass says nothing is unusual and asks nothing.
   const PlainExplanation warning = explainPlainly(labelled("fidelity", 92.5, cal), fidelity, &cal);
   EXPECT_EQ(warning.sentence.rfind("Borderline: the image disagrees more", 0), 0u) << warning.sentence;
