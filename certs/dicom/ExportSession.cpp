@@ -1,5 +1,7 @@
 #include "certs/dicom/ExportSession.h"
 
+#include <filesystem>
+
 #include "recon/core/Errors.h"
 
 namespace trustct {
@@ -26,6 +28,10 @@ ExportSession::ExportSession(const GridImage& input, std::string inputDescriptio
 
 ExportedMethod ExportSession::write(const CertifiedResult& result, const std::string& outDir) {
   if (!result.report) throw InputError(result.algorithm.id, "has no certificates to export (no calibration)");
+  std::error_code ec;
+  std::filesystem::create_directories(outDir, ec);
+  const std::string folder = std::filesystem::weakly_canonical(outDir, ec).string();
+  if (!locks_.count(folder)) locks_.emplace(folder, FolderLock(outDir, "another export"));
   const ExportedMethod files =
       exporter_.write(result.algorithm, result.image, *result.report,
                       derivationDescription(result.algorithm, inputDescription_, *result.report), outDir,

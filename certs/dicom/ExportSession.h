@@ -3,10 +3,12 @@
 // and Send to PACS write it: every result is filed under one study (ExportStudy::from) and gets its own
 // series numbers, 9001, 9011, 9021, … in the order written (CT n, SR n + 1, KOS n + 2). What the files say
 // made the image is the result's AlgorithmInfo, captured when the method ran.
+#include <map>
 #include <string>
 
 #include "certs/CertifiedReconstruction.h"
 #include "certs/dicom/DicomExport.h"
+#include "recon/core/FolderLock.h"
 
 namespace trustct {
 
@@ -19,7 +21,8 @@ class ExportSession {
   // UsageError when options.uidRoot is not a valid UID root.
   ExportSession(const GridImage& input, std::string inputDescription, ExportOptions options);
 
-  // Writes the result's CT, SR (and KOS when it fails) into outDir; InputError when it has no certificates.
+  // Writes the result's CT, SR (and KOS when it fails) into outDir; InputError when it has no certificates,
+  // or when another export is writing into outDir (the session locks each folder it writes into until it ends).
   ExportedMethod write(const CertifiedResult& result, const std::string& outDir);
 
   const ExportStudy& study() const { return exporter_.study(); }
@@ -31,6 +34,7 @@ class ExportSession {
   std::string inputDescription_;
   CertifiedDicomExporter exporter_;
   int nextSeriesNumber_ = kFirstSeriesNumber;
+  std::map<std::string, FolderLock> locks_;  // by folder
 };
 
 }  // namespace trustct

@@ -59,6 +59,19 @@ grep -q "CompressedSamples" "$work"/anonymized/*.dcm && fail "patient name in an
 grep -q "CT_small" "$work"/anonymized/* "$work/anonymized.log" && fail "source file name in anonymised export"
 grep -q "placeholder" "$work/sinogram.log" || fail "sinogram export does not say it made a placeholder study"
 
+# A folder another export is writing into (its lock held, here by flock(1)) is refused, and left as it was.
+mkdir -p "$work/busy"
+flock "$work/busy/.trustct.lock" sleep 60 &
+locker=$!
+sleep 0.5
+out=$("$cli" export --calibration "$work/cal.json" --methods fbp --out "$work/busy" --input "$data/dicom/CT_small.dcm" 2>&1)
+status=$?
+kill "$locker" 2>/dev/null; wait "$locker" 2>/dev/null
+if [ "$status" -ne 3 ] || ! grep -q "another export is writing into this folder" <<< "$out"; then
+  fail "export into a locked folder: exit $status, message: $out"
+fi
+[ -z "$(ls "$work/busy")" ] || fail "export into a locked folder wrote: $(ls "$work/busy")"
+
 # Bad input: exit code 3 and the file named.
 expect_bad() {  # file, fragment
   local out status

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <unistd.h>
 
@@ -134,6 +135,25 @@ TEST_F(ExportSessionTest, ExportingTheSameReconstructionAgainKeepsItsUids) {
   ExportOptions anonymous;
   anonymous.anonymize = true;
   EXPECT_NE(uidsOf(anonymous, result, "e")[1], uidsOf(anonymous, result, "f")[1]);
+}
+
+TEST_F(ExportSessionTest, TwoExportsNeverShareAFolder) {
+  // Interleaved exports would file one patient's CT beside another's SR: the second one is refused,
+  // naming the folder, and may write there once the first has ended.
+  const FbpMethod fbp(env);
+  const CertifiedResult result = reconstruct(fbp);
+  auto first = std::make_unique<ExportSession>(in.grid, in.description, ExportOptions{});
+  first->write(result, dir.string());
+  ExportSession second(in.grid, in.description, ExportOptions{});
+  try {
+    second.write(result, (dir / ".").string());
+    ADD_FAILURE() << "a second export wrote into a folder in use";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("another export is writing into this folder"), std::string::npos) << e.what();
+  }
+  first->write(result, dir.string());  // the session keeps its folder for its next results
+  first.reset();
+  EXPECT_NO_THROW(second.write(result, dir.string()));
 }
 
 TEST_F(ExportSessionTest, AnonymisedFilesNameNoSourceFile) {
