@@ -120,6 +120,7 @@ int runEvaluate(const Args& args) {
                 {"noise", cl.number("noise")},    {"analytic", !cl.has("projected")}};
   }
   const Certifier certifier = certifierFrom(cl, env);
+  const std::string calibrationFile = cl.has("calibration") ? cl.value("calibration") : Certifier::defaultCalibrationPath(env);
   Evaluator evaluator(env, certifier);
   ProgressPrinter progress(cl.has("progress"));
   std::vector<MethodSummary> rows;
@@ -144,11 +145,16 @@ int runEvaluate(const Args& args) {
     if (certifier.calibration().find(p->name())) props.push_back(p->name());
   const nlohmann::json result = {{"data", dataInfo},
                                  {"geometry", env.geometry().toJson()},
-                                 {"calibration", {{"model", certifier.calibration().modelId}}},
+                                 {"calibration", {{"model", certifier.calibration().modelId},
+                                                  {"fingerprint", certifier.calibration().fingerprint()},
+                                                  {"file", calibrationFile}}},
                                  {"methods", methods}};
   if (cl.has("json")) writeJsonFile(cl.value("json"), result.dump(2));
   if (cl.has("per-image")) writeJsonFile(cl.value("per-image"), perImage.dump(1));
-  const std::string table = markdownTable(rows, props);
+  // The table says what labelled its fail rates.
+  const std::string table = markdownTable(rows, props) + "\nCertificates labelled with calibration " +
+                            certifier.calibration().fingerprint() + " (" + calibrationFile + ", made with " +
+                            certifier.calibration().modelId + ").\n";
   if (cl.has("markdown")) writeJsonFile(cl.value("markdown"), table);
   std::printf("%s", table.c_str());
   return 0;

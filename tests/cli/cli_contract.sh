@@ -53,7 +53,8 @@ expect 3 "sinogram_0000.npy: wrong image shape (30, 183)" "$CLI" project --image
 # reconstruct + certificates JSON contract
 expect 0 "FBP" "$CLI" reconstruct --method fbp --sinogram "$T/sim/sinogram_0000.npy" --out "$T/fbp.npy" \
   --certificates "$T/fbp.json" --reference "$T/sim/image_0000.npy"
-for key in '"method"' '"certificates"' '"property"' '"value"' '"cdf"' '"label"' '"overall"' '"psnr"' '"ssim"'; do
+for key in '"method"' '"certificates"' '"property"' '"value"' '"cdf"' '"label"' '"overall"' '"psnr"' '"ssim"' \
+           '"calibration"' '"fail_at"'; do
   check "certificate JSON has $key" grep -q "$key" "$T/fbp.json"
 done
 expect 0 "TV-Min" "$CLI" reconstruct --method tv --sinogram "$T/sim/sinogram_0001.npy" --out "$T/tv.npy" --certificates "$T/tv.json"
@@ -116,6 +117,8 @@ for key in '"psnr"' '"ssim"' '"fail_percent"' '"params"' '"ms_per_slice"' '"fbp"
   check "evaluate JSON has $key" grep -q "$key" "$T/e.json"
 done
 check "evaluate Markdown has the TV-Min row" grep -q "| TV-Min |" "$T/e.md"
+check "evaluate Markdown names its calibration" grep -q "Certificates labelled with calibration" "$T/e.md"
+check "evaluate JSON names the calibration's fingerprint" grep -q '"fingerprint"' "$T/e.json"
 for key in '"psnr_std"' '"converged_percent"' '"mean_iterations"'; do
   check "evaluate JSON has $key" grep -q "$key" "$T/e.json"
 done
@@ -128,6 +131,9 @@ expect 3 "no sinogram_NNNN.npy files found" "$CLI" evaluate --data "$T" --method
 # train: L2O settings out of range are refused before any work
 expect 2 "--contraction must be in (0, 1]" "$CLI" train --model scale-l2o --prox shrinkage --out "$T/tr" --contraction 0
 expect 2 "--relaxation must be in [1, 2)" "$CLI" train --model scale-l2o --prox shrinkage --out "$T/tr" --relaxation 2
+expect 2 "--early-loss applies to the L2O models only" "$CLI" train --model unet --out "$T/tr" --early-loss 1
+expect 2 "--early-iterations must be below --train-iterations" "$CLI" train --model scale-l2o --out "$T/tr" \
+  --early-loss 1 --early-iterations 50 --train-iterations 50
 
 # train --data: the source is checked before any work; a DICOM series trains (tiny U-Net run)
 expect 2 "expected ellipses, lodopab:PATH or dicom:PATH" "$CLI" train --model unet --out "$T/tr" --data cube
