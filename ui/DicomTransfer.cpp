@@ -63,6 +63,8 @@ void DicomTransfer::exportCase(const CaseData& c, std::vector<CertifiedResult> r
                    .arg(QString::fromStdString(item.algorithm.name), QString::fromStdString(labelName(item.report->overall)),
                         names.join(", "));
     }
+    ctx.throwIfCancelled();
+    session.commit();  // every method's files appear together, or none (cancelled or failed before)
     if (sendTo) {
       ctx.throwIfCancelled();
       const QString peer = QString::fromStdString(sendTo->describe());

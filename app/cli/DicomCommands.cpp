@@ -149,7 +149,9 @@ int runExport(const Args& args) {
     std::printf("%-10s overall %-7s -> %s, %s%s\n", id.c_str(), labelName(report.overall).c_str(), files.ct.path.c_str(),
                 files.sr.path.c_str(), files.keyObject ? (", " + files.keyObject->path).c_str() : "");
   }
-  writeJsonFile((std::filesystem::path(outDir) / "export.json").string(), manifest.dump(2));
+  // The manifest last, in the same set: the folder shows the whole export or what it held before.
+  session.addFile(outDir, "export.json", manifest.dump(2));
+  session.commit();
   return 0;
 }
 

@@ -109,7 +109,8 @@ void addEvidence(DSRDocument& doc, const ExportStudy& study, const ExportedInsta
 }
 
 // Writes the document with our Series and SOP Instance UIDs (DCMTK's generated ones are replaced).
-ExportedInstance save(DSRDocument& doc, const InstanceInfo& info, const std::string& sopClass, const std::string& path) {
+ExportedInstance save(DSRDocument& doc, const InstanceInfo& info, const std::string& sopClass, const std::string& path,
+                      FileSetWriter& set) {
   DcmFileFormat file;
   DcmDataset& ds = *file.getDataset();
   check(doc.write(ds), "write", path);
@@ -117,7 +118,7 @@ ExportedInstance save(DSRDocument& doc, const InstanceInfo& info, const std::str
   put(ds, DCM_SOPInstanceUID, info.sopUid, path);
   ds.findAndDeleteElement(DCM_InstanceCreatorUID);
   declareLocalScheme(ds, path);
-  saveAtomically(file, path);
+  saveInto(set, file, path);
   return {path, sopClass, info.sopUid, info.seriesUid};
 }
 
@@ -126,7 +127,8 @@ ExportedInstance save(DSRDocument& doc, const InstanceInfo& info, const std::str
 ExportedInstance writeCertificateSr(const ExportStudy& study, const InstanceInfo& info, const AlgorithmInfo& algorithm,
                                     const CertificateReport& report, const ExportedInstance& ct,
                                     const std::string& observerUid, const std::string& path,
-                                    const std::function<std::string(const std::string& property)>& trackingUid) {
+                                    const std::function<std::string(const std::string& property)>& trackingUid,
+                                    FileSetWriter& set) {
   DSRDocument doc(DSRTypes::DT_ComprehensiveSR);
   // A new series resets series attributes, so it comes before they are filled in.
   check(doc.createNewSeriesInStudy(study.identity.studyInstanceUid.c_str()), "study", path);
@@ -195,11 +197,11 @@ ExportedInstance writeCertificateSr(const ExportStudy& study, const InstanceInfo
                                    (report.calibrationModel.empty() ? "" : ", made with " + report.calibrationModel));
   b.up();
   addEvidence(doc, study, ct, true, path);
-  return save(doc, info, UID_ComprehensiveSRStorage, path);
+  return save(doc, info, UID_ComprehensiveSRStorage, path, set);
 }
 
 ExportedInstance writeRejectionKos(const ExportStudy& study, const InstanceInfo& info, const CertificateReport& report,
-                                   const ExportedInstance& ct, const std::string& path) {
+                                   const ExportedInstance& ct, const std::string& path, FileSetWriter& set) {
   DSRDocument doc(DSRTypes::DT_KeyObjectSelectionDocument);
   // A new series resets series attributes, so it comes before they are filled in.
   check(doc.createNewSeriesInStudy(study.identity.studyInstanceUid.c_str()), "study", path);
@@ -216,7 +218,7 @@ ExportedInstance writeRejectionKos(const ExportStudy& study, const InstanceInfo&
          "TrustCT: the " + report.method + " reconstruction failed its trustworthiness certificates (" + failing + ")");
   b.image(DSRTypes::RT_contains, nullptr, ct);
   addEvidence(doc, study, ct, false, path);
-  return save(doc, info, UID_KeyObjectSelectionDocumentStorage, path);
+  return save(doc, info, UID_KeyObjectSelectionDocumentStorage, path, set);
 }
 
 }  // namespace trustct::dicomio

@@ -88,13 +88,9 @@ std::string nowTime() {
   return buf;
 }
 
-void saveAtomically(DcmFileFormat& file, const std::string& path) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  std::error_code ec;
-  if (!target.parent_path().empty()) fs::create_directories(target.parent_path(), ec);
+void saveInto(FileSetWriter& set, DcmFileFormat& file, const std::string& path) {
   // An exclusive, unpredictable temporary (recon/core/AtomicFile.h): a link planted in the folder is never followed.
-  writeFileViaPath(path, [&](const std::string& tmp) {
+  set.addViaPath(std::filesystem::path(path).filename().string(), [&](const std::string& tmp) {
     const OFCondition c = file.saveFile(tmp.c_str(), EXS_LittleEndianExplicit);
     if (c.bad()) throw InputError(path, std::string("cannot write DICOM file: ") + c.text());
   });
@@ -204,10 +200,16 @@ CertifiedDicomExporter::CertifiedDicomExporter(GridPlacement placement, ExportSt
 
 ExportedMethod CertifiedDicomExporter::write(const AlgorithmInfo& algorithm, const torch::Tensor& image,
                                              const CertificateReport& report, const std::string& description,
-                                             const std::string& outDir, int seriesNumber) {
+                                             const std::string& outDir, int seriesNumber, FileSetWriter* set) {
   namespace fs = std::filesystem;
   if (image.dim() != 2 || image.size(0) != image.size(1))
     throw InputError(algorithm.id, "expected one square reconstruction (N, N)");
+  std::optional<FileSetWriter> own;  // without a caller's set, this method's files are one set of their own
+  if (!set) {
+    std::error_code ec;
+    fs::create_directories(outDir, ec);
+    set = &own.emplace(outDir);
+  }
   const std::string ctPath = (fs::path(outDir) / (algorithm.id + "_ct.dcm")).string();
   const int n = static_cast<int>(image.size(0));
   // Software Versions: ours, the method, and its fingerprint (SHA-256 of the weights for learned models).
@@ -306,7 +308,7 @@ ExportedMethod CertifiedDicomExporter::write(const AlgorithmInfo& algorithm, con
   const OFCondition c = ds.putAndInsertUint16Array(DCM_PixelData, reinterpret_cast<const Uint16*>(hu.data_ptr<int16_t>()),
                                                    static_cast<unsigned long>(hu.numel()));
   if (c.bad()) throw InputError(p, std::string("cannot set pixel data: ") + c.text());
-  saveAtomically(file, ctPath);
+  saveInto(*set, file, ctPath);
 
   ExportedMethod out;
   out.ct = {ctPath, UID_CTImageStorage, ctInfo.sopUid, ctInfo.seriesUid};
@@ -314,12 +316,17 @@ ExportedMethod CertifiedDicomExporter::write(const AlgorithmInfo& algorithm, con
                       "TrustCT certificates of " + algorithm.name, seriesNumber + 1, today(), nowTime()};
   out.sr = writeCertificateSr(study_, srInfo, algorithm, report, out.ct, uid(seriesKey + "|observer"),
                               (fs::path(outDir) / (algorithm.id + "_sr.dcm")).string(),
-                              [&](const std::string& property) { return uid(instanceKey + "|tracking " + property); });
+                              [&](const std::string& property) { return uid(instanceKey + "|tracking " + property); },
+                              *set);
   if (options_.keyObjectForFailures && report.overall == Label::Fail) {
     InstanceInfo koInfo{uid(seriesKey + "|kos series"), uid(instanceKey + "|kos"),
                         "TrustCT rejected " + algorithm.name, seriesNumber + 2, today(), nowTime()};
-    out.keyObject = writeRejectionKos(study_, koInfo, report, out.ct, (fs::path(outDir) / (algorithm.id + "_kos.dcm")).string());
+    out.keyObject = writeRejectionKos(study_, koInfo, report, out.ct, (fs::path(outDir) / (algorithm.id + "_kos.dcm")).string(),
+                                      *set);
   }
+  // A KOS of an earlier export of this method would flag (or reference) an image that is no longer there.
+  if (!out.keyObject) set->removeOnCommit(algorithm.id + "_kos.dcm");
+  if (own) own->commit();
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include "certs/Certificate.h"
 #include "certs/CertifiedReconstruction.h"
 #include "certs/dicom/DicomUid.h"
+#include "recon/core/AtomicFile.h"
 #include "recon/io/ModelGrid.h"
 
 namespace trustct {
@@ -54,10 +55,13 @@ class CertifiedDicomExporter {
  public:
   CertifiedDicomExporter(GridPlacement placement, ExportStudy study, ExportOptions options);
 
-  // Writes <outDir>/<id>_ct.dcm, <id>_sr.dcm and, when failing, <id>_kos.dcm for the image `algorithm` made.
-  // image: (N, N) reconstruction in μ/μ_max; `description` says what it was reconstructed from.
+  // Writes <outDir>/<id>_ct.dcm, <id>_sr.dcm and, when failing, <id>_kos.dcm (removing an earlier one
+  // otherwise) for the image `algorithm` made, as one set: into `set` (outDir's; the files appear at its
+  // commit) or, without one, committed before returning. image: (N, N) reconstruction in μ/μ_max;
+  // `description` says what it was reconstructed from.
   ExportedMethod write(const AlgorithmInfo& algorithm, const torch::Tensor& image, const CertificateReport& report,
-                       const std::string& description, const std::string& outDir, int seriesNumber);
+                       const std::string& description, const std::string& outDir, int seriesNumber,
+                       FileSetWriter* set = nullptr);
 
   const ExportStudy& study() const { return study_; }
 

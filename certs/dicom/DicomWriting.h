@@ -7,6 +7,7 @@
 #include <string>
 
 #include "certs/dicom/DicomExport.h"
+#include "recon/core/AtomicFile.h"
 
 namespace trustct::dicomio {
 
@@ -29,14 +30,16 @@ std::string validTime(const std::string& value);
 std::string formatDecimal(double v);  // as precise as DS (16 characters) allows
 std::string today();
 std::string nowTime();
-// Saves as Explicit VR Little Endian to a temporary name beside `path`, then renames (InputError on failure).
-void saveAtomically(DcmFileFormat& file, const std::string& path);
+// Saves as Explicit VR Little Endian into the file set (recon/core/AtomicFile.h) of `path`'s folder: it
+// appears, with the set, at the set's commit (InputError on failure).
+void saveInto(FileSetWriter& set, DcmFileFormat& file, const std::string& path);
 
 ExportedInstance writeCertificateSr(const ExportStudy& study, const InstanceInfo& info, const AlgorithmInfo& algorithm,
                                     const CertificateReport& report, const ExportedInstance& ct,
                                     const std::string& observerUid, const std::string& path,
-                                    const std::function<std::string(const std::string& property)>& trackingUid);
+                                    const std::function<std::string(const std::string& property)>& trackingUid,
+                                    FileSetWriter& set);
 ExportedInstance writeRejectionKos(const ExportStudy& study, const InstanceInfo& info, const CertificateReport& report,
-                                   const ExportedInstance& ct, const std::string& path);
+                                   const ExportedInstance& ct, const std::string& path, FileSetWriter& set);
 
 }  // namespace trustct::dicomio

@@ -26,18 +26,35 @@ ExportSession::ExportSession(const GridImage& input, std::string inputDescriptio
   if (exporter_.study().anonymized) inputDescription_ = "simulated low-dose sinogram of an anonymised CT slice";
 }
 
-ExportedMethod ExportSession::write(const CertifiedResult& result, const std::string& outDir) {
-  if (!result.report) throw InputError(result.algorithm.id, "has no certificates to export (no calibration)");
+ExportSession::Folder& ExportSession::folder(const std::string& outDir) {
   std::error_code ec;
   std::filesystem::create_directories(outDir, ec);
-  const std::string folder = std::filesystem::weakly_canonical(outDir, ec).string();
-  if (!locks_.count(folder)) locks_.emplace(folder, FolderLock(outDir, "another export"));
+  const std::string key = std::filesystem::weakly_canonical(outDir, ec).string();
+  auto it = folders_.find(key);
+  if (it == folders_.end()) {
+    FolderLock lock(outDir, "another export");  // before anything is staged there
+    it = folders_.emplace(key, std::unique_ptr<Folder>(new Folder{std::move(lock), FileSetWriter(outDir)})).first;
+  }
+  return *it->second;
+}
+
+ExportedMethod ExportSession::write(const CertifiedResult& result, const std::string& outDir) {
+  if (!result.report) throw InputError(result.algorithm.id, "has no certificates to export (no calibration)");
+  Folder& f = folder(outDir);
   const ExportedMethod files =
       exporter_.write(result.algorithm, result.image, *result.report,
                       derivationDescription(result.algorithm, inputDescription_, *result.report), outDir,
-                      nextSeriesNumber_);
+                      nextSeriesNumber_, &f.files);
   nextSeriesNumber_ += kSeriesNumberStep;
   return files;
+}
+
+void ExportSession::addFile(const std::string& outDir, const std::string& name, const std::string& text) {
+  folder(outDir).files.add(name, [&](std::ostream& out) { out << text; });
+}
+
+void ExportSession::commit() {
+  for (auto& [key, f] : folders_) f->files.commit();
 }
 
 }  // namespace trustct

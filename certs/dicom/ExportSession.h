@@ -2,12 +2,16 @@
 // One certified DICOM export of a case, as `trustct-cli export` and the GUI's File ▸ Export certified DICOM
 // and Send to PACS write it: every result is filed under one study (ExportStudy::from) and gets its own
 // series numbers, 9001, 9011, 9021, … in the order written (CT n, SR n + 1, KOS n + 2). What the files say
-// made the image is the result's AlgorithmInfo, captured when the method ran.
+// made the image is the result's AlgorithmInfo, captured when the method ran. An export is all or nothing:
+// every file is staged (recon/core/AtomicFile.h FileSetWriter) and appears only at commit(), one set per
+// folder with its manifest; a session that ends without commit() leaves the folder as it was.
 #include <map>
+#include <memory>
 #include <string>
 
 #include "certs/CertifiedReconstruction.h"
 #include "certs/dicom/DicomExport.h"
+#include "recon/core/AtomicFile.h"
 #include "recon/core/FolderLock.h"
 
 namespace trustct {
@@ -24,6 +28,10 @@ class ExportSession {
   // Writes the result's CT, SR (and KOS when it fails) into outDir; InputError when it has no certificates,
   // or when another export is writing into outDir (the session locks each folder it writes into until it ends).
   ExportedMethod write(const CertifiedResult& result, const std::string& outDir);
+  // Stages a text file (the CLI's export.json manifest) with the set of outDir.
+  void addFile(const std::string& outDir, const std::string& name, const std::string& text);
+  // Publishes every staged file (once); the folders stay locked until the session ends.
+  void commit();
 
   const ExportStudy& study() const { return exporter_.study(); }
   // What the files say the image was reconstructed from: the input's description, or for an anonymised
@@ -34,7 +42,12 @@ class ExportSession {
   std::string inputDescription_;
   CertifiedDicomExporter exporter_;
   int nextSeriesNumber_ = kFirstSeriesNumber;
-  std::map<std::string, FolderLock> locks_;  // by folder
+  struct Folder {
+    FolderLock lock;
+    FileSetWriter files;
+  };
+  Folder& folder(const std::string& outDir);
+  std::map<std::string, std::unique_ptr<Folder>> folders_;  // by canonical path
 };
 
 }  // namespace trustct

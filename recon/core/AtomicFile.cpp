@@ -22,6 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const char* kJournal = ".trustct-commit";
+constexpr const char* kRemoved = "-";  // the journal's temporary name of a file the commit removes
 // .tmp-PID-RANDOM-NAME: the target's name (and so its extension, which ITK's writers go by) comes last.
 const char* kTmpPrefix = ".tmp-";
 
@@ -136,6 +137,11 @@ bool nameExists(const fs::path& p) {  // lstat: a dangling link exists too
   return ::lstat(p.c_str(), &st) == 0;
 }
 
+// unlink: a link is removed, never followed.
+void removeIfPresent(const fs::path& p) {
+  if (::unlink(p.c_str()) != 0 && errno != ENOENT) throw InputError(p.string(), "cannot remove: " + errorText());
+}
+
 }  // namespace
 
 void writeFileAtomically(const std::string& path, const std::function<void(std::ostream&)>& write) {
@@ -176,7 +182,8 @@ FileSetWriter::FileSetWriter(std::string folder) : folder_(std::move(folder)) { 
 FileSetWriter::~FileSetWriter() {
   if (journaled_) return;  // the journal decides: completeInterruptedCommit() finishes the set
   std::error_code ignored;
-  for (const auto& [tmp, name] : files_) fs::remove(fs::path(folder_) / tmp, ignored);
+  for (const auto& [tmp, name] : files_)
+    if (tmp != kRemoved) fs::remove(fs::path(folder_) / tmp, ignored);
 }
 
 std::string FileSetWriter::add(const std::string& name, const std::function<void(std::ostream&)>& write) {
@@ -190,6 +197,33 @@ std::string FileSetWriter::add(const std::string& name, const std::function<void
   }
   files_.emplace_back(t.path.filename().string(), name);
   return t.path.string();
+}
+
+void FileSetWriter::addViaPath(const std::string& name, const std::function<void(const std::string& tmp)>& write) {
+  const std::string target = (fs::path(folder_) / name).string();
+  Temporary t = createTemporary(target);
+  try {
+    write(t.path.string());
+    struct stat opened {}, named {};
+    if (::fstat(t.fd, &opened) != 0 || ::lstat(t.path.c_str(), &named) != 0 || !S_ISREG(named.st_mode) ||
+        opened.st_dev != named.st_dev || opened.st_ino != named.st_ino)
+      throw InputError(target, "the temporary file " + t.path.string() + " was replaced while it was written");
+    finishTemporary(t, target);
+  } catch (...) {
+    discard(t);
+    throw;
+  }
+  files_.emplace_back(t.path.filename().string(), name);
+}
+
+void FileSetWriter::removeOnCommit(const std::string& name) {
+  if (!has(name)) files_.emplace_back(kRemoved, name);
+}
+
+bool FileSetWriter::has(const std::string& name) const {
+  for (const auto& f : files_)
+    if (f.second == name) return true;
+  return false;
 }
 
 void FileSetWriter::commit() {
@@ -212,7 +246,8 @@ void FileSetWriter::commit() {
   syncFolder(folder);
   faultPoint("file-set:journaled");
   for (size_t i = 0; i < files_.size(); ++i) {
-    renameIntoPlace(folder / files_[i].first, folder / files_[i].second);
+    if (files_[i].first == kRemoved) removeIfPresent(folder / files_[i].second);
+    else renameIntoPlace(folder / files_[i].first, folder / files_[i].second);
     if (i == 0) faultPoint("file-set:renamed-first");
   }
   syncFolder(folder);
@@ -232,7 +267,8 @@ bool completeInterruptedCommit(const std::string& folder) {
     if (tab == std::string::npos || tmp.find('/') != std::string::npos || name.find('/') != std::string::npos ||
         tmp.empty() || name.empty())
       throw InputError(journal.string(), "malformed journal of an interrupted write: '" + line + "'");
-    if (nameExists(dir / tmp)) renameIntoPlace(dir / tmp, dir / name);
+    if (tmp == kRemoved) removeIfPresent(dir / name);
+    else if (nameExists(dir / tmp)) renameIntoPlace(dir / tmp, dir / name);
     else if (!nameExists(dir / name))
       throw InputError(folder, "an interrupted write lost " + name + " (neither it nor " + tmp + " exists)");
   }

@@ -31,11 +31,17 @@ class FileSetWriter {
   FileSetWriter& operator=(const FileSetWriter&) = delete;
   // Writes FOLDER/name's content now; returns the temporary file's path (to hash it, e.g.).
   std::string add(const std::string& name, const std::function<void(std::ostream&)>& write);
+  // The same for libraries that write by file name (as writeFileViaPath).
+  void addViaPath(const std::string& name, const std::function<void(const std::string& tmp)>& write);
+  // FOLDER/name is removed by the commit (if it exists): a file of the previous set the new one has not.
+  void removeOnCommit(const std::string& name);
+  // Whether the set holds a file of this name.
+  bool has(const std::string& name) const;
   void commit();
 
  private:
   std::string folder_;
-  std::vector<std::pair<std::string, std::string>> files_;  // temporary name, final name
+  std::vector<std::pair<std::string, std::string>> files_;  // temporary name (kRemoved: none), final name
   bool journaled_ = false;
 };
 

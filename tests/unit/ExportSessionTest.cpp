@@ -75,6 +75,7 @@ TEST_F(ExportSessionTest, FilesEveryResultInOneStudyWithSeriesNumbersInWritingOr
   ExportSession session(in.grid, in.description, ExportOptions{});
   const ExportedMethod first = session.write(reconstruct(fbp), dir.string());
   const ExportedMethod second = session.write(reconstruct(tv), dir.string());
+  session.commit();
   EXPECT_EQ(first.ct.path, (dir / "fbp_ct.dcm").string());
   EXPECT_EQ(second.sr.path, (dir / "tv_sr.dcm").string());
   EXPECT_EQ(attribute(first.ct.path, DCM_SeriesNumber), "9001");
@@ -97,6 +98,7 @@ TEST_F(ExportSessionTest, FilesNameTheAlgorithmInfoTheResultCarries) {
   result.algorithm.name = "FBP (as run)";
   ExportSession session(in.grid, in.description, ExportOptions{});
   const ExportedMethod files = session.write(result, dir.string());
+  session.commit();
   const std::string sr = bytesOf(files.sr.path);
   EXPECT_NE(sr.find("reconstruction fbp (0123456789abcdef)"), std::string::npos);
   EXPECT_EQ(sr.find(fbp.fingerprint()), std::string::npos);
@@ -113,6 +115,7 @@ TEST_F(ExportSessionTest, ExportingTheSameReconstructionAgainKeepsItsUids) {
   const auto uidsOf = [&](const ExportOptions& options, const CertifiedResult& r, const std::string& sub) {
     ExportSession session(in.grid, in.description, options);
     const ExportedMethod f = session.write(r, (dir / sub).string());
+    session.commit();
     return std::vector<std::string>{f.ct.seriesInstanceUid, f.ct.sopInstanceUid, f.sr.seriesInstanceUid,
                                     f.sr.sopInstanceUid, attribute(f.ct.path, DCM_FrameOfReferenceUID)};
   };
@@ -135,6 +138,49 @@ TEST_F(ExportSessionTest, ExportingTheSameReconstructionAgainKeepsItsUids) {
   ExportOptions anonymous;
   anonymous.anonymize = true;
   EXPECT_NE(uidsOf(anonymous, result, "e")[1], uidsOf(anonymous, result, "f")[1]);
+}
+
+TEST_F(ExportSessionTest, AnExportAppearsWholeOrNotAtAll) {
+  // Nothing is visible before the commit; a session that fails or ends uncommitted leaves the folder as
+  // it was; an export whose method now passes removes the earlier failing one's KOS.
+  const FbpMethod fbp(env);
+  const auto visible = [&] {
+    std::set<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir))  // staged temporaries and the lock are hidden files
+      if (e.path().filename().string()[0] != '.') names.insert(e.path().filename().string());
+    return names;
+  };
+  CertifiedResult failing = reconstruct(fbp);
+  failing.report->overall = Label::Fail;
+  {
+    ExportSession session(in.grid, in.description, ExportOptions{});
+    session.write(failing, dir.string());
+    session.addFile(dir.string(), "export.json", "{}");
+    EXPECT_TRUE(visible().empty());
+    session.commit();
+    EXPECT_FALSE(fs::exists(dir / ".trustct-commit"));
+  }
+  EXPECT_EQ(visible(), (std::set<std::string>{"export.json", "fbp_ct.dcm", "fbp_kos.dcm", "fbp_sr.dcm"}));
+  const std::string before = bytesOf(dir / "fbp_ct.dcm");
+  {
+    ExportSession abandoned(in.grid, in.description, ExportOptions{});
+    CertifiedResult other = reconstruct(fbp);
+    other.image = other.image * 0.5;
+    abandoned.write(other, dir.string());
+    CertifiedResult uncertified = other;
+    uncertified.report.reset();
+    EXPECT_THROW(abandoned.write(uncertified, dir.string()), InputError);
+  }  // ends without commit: its staged files are gone, the earlier export untouched
+  EXPECT_EQ(visible(), (std::set<std::string>{"export.json", "fbp_ct.dcm", "fbp_kos.dcm", "fbp_sr.dcm"}));
+  EXPECT_EQ(bytesOf(dir / "fbp_ct.dcm"), before);
+  for (const auto& e : fs::directory_iterator(dir))
+    EXPECT_NE(e.path().filename().string().rfind(".tmp-", 0), 0u) << "left behind: " << e.path();
+  CertifiedResult passing = reconstruct(fbp);
+  passing.report->overall = Label::Pass;
+  ExportSession again(in.grid, in.description, ExportOptions{});
+  again.write(passing, dir.string());
+  again.commit();
+  EXPECT_EQ(visible(), (std::set<std::string>{"export.json", "fbp_ct.dcm", "fbp_sr.dcm"}));
 }
 
 TEST_F(ExportSessionTest, TwoExportsNeverShareAFolder) {
@@ -165,6 +211,7 @@ TEST_F(ExportSessionTest, AnonymisedFilesNameNoSourceFile) {
   ExportSession session(in.grid, in.description, anonymous);
   EXPECT_EQ(session.inputDescription().find("CT_small"), std::string::npos);
   const ExportedMethod files = session.write(reconstruct(FbpMethod(env)), dir.string());
+  session.commit();
   for (const std::string& f : {files.ct.path, files.sr.path}) {
     const std::string bytes = bytesOf(f);
     EXPECT_EQ(bytes.find("CT_small"), std::string::npos) << f;
