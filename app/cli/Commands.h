@@ -52,7 +52,8 @@ class ProgressPrinter {
 void writeJsonFile(const std::string& path, const std::string& text);
 // --calibration FILE, and the certifier it names (the shipped default calibration without it).
 OptionSpec calibrationOption();
-Certifier certifierFrom(const CommandLine& cl, const ReconstructionEnvironment& env);
+// --calibration FILE; else the method's own (a user model's calibration.json, `methodId` given); else the default.
+Certifier certifierFrom(const CommandLine& cl, const ReconstructionEnvironment& env, const std::string& methodId = "");
 // The learned models' part of `bench` (LearnedBench.cpp).
 nlohmann::json benchLearned(const ReconstructionEnvironment& env, int reps, int batch, int trainIterations);
 

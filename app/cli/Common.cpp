@@ -7,6 +7,7 @@
 #include "recon/core/AtomicFile.h"
 #include "recon/core/Job.h"
 #include "recon/core/Runtime.h"
+#include "recon/learned/models/UserModels.h"
 
 namespace trustct::cli {
 
@@ -72,8 +73,10 @@ OptionSpec calibrationOption() {
   return {"calibration", "FILE", "calibration JSON", "resources/calibration/default.json"};
 }
 
-Certifier certifierFrom(const CommandLine& cl, const ReconstructionEnvironment& env) {
-  return cl.has("calibration") ? Certifier::load(cl.value("calibration"), env) : Certifier::loadDefault(env);
+Certifier certifierFrom(const CommandLine& cl, const ReconstructionEnvironment& env, const std::string& methodId) {
+  if (cl.has("calibration")) return Certifier::load(cl.value("calibration"), env);
+  if (const std::string own = ownCalibrationPath(methodId); !own.empty()) return Certifier::load(own, env);
+  return Certifier::loadDefault(env);
 }
 
 }  // namespace trustct::cli

@@ -56,7 +56,7 @@ int runReconstruct(const Args& args) {
       throw InputError(cl.value("reference"), "reference must have one image per sinogram");
   }
   std::optional<Certifier> certifier;
-  if (cl.has("certificates")) certifier.emplace(certifierFrom(cl, env));
+  if (cl.has("certificates")) certifier.emplace(certifierFrom(cl, env, methodId));
   const auto method = MethodRegistry::instance().create(methodId, env);
   if (cl.has("max-iterations")) method->setMaxIterations(iterationCap(cl));
   ProgressPrinter progress(cl.has("progress"));

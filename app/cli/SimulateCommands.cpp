@@ -26,7 +26,8 @@ int runSimulate(const Args& args) {
   CommandLine cl("simulate", "Simulates phantoms and their noisy 30x183 sinograms; writes DIR/image_NNNN.npy and DIR/sinogram_NNNN.npy.",
                  joinOptions(joinOptions({{"phantom", "KIND", "ellipses or shepp-logan", "ellipses"},
                                 {"count", "N", "number of samples", "1"},
-                                {"analytic", "", "exact line integrals of the ellipses instead of A·x (no inverse crime)", ""},
+                                {"analytic", "", "exact line integrals of the phantom (the default, as in evaluate: no inverse crime)", ""},
+                                {"projected", "", "A·x of the pixel image instead (the inverse crime: data from the model's own operator)", ""},
                                 {"out", "DIR", "output folder (created if missing)", ""}},
                                noiseOptions()),
                         runtimeOptions()),
@@ -38,11 +39,13 @@ int runSimulate(const Args& args) {
   const std::string out = cl.required("out");
   const NoiseModel noise = NoiseModel::parse(cl.value("noise-model"), cl.number("noise"));
   const uint64_t seed = static_cast<uint64_t>(cl.integer("seed", 0, kMaxSeed));
+  if (cl.has("analytic") && cl.has("projected")) throw UsageError("give at most one of --analytic and --projected");
+  const bool analytic = !cl.has("projected");
   const ReconstructionEnvironment env = environmentFrom(cl);
   std::error_code ec;
   std::filesystem::create_directories(out, ec);
   if (ec) throw InputError(out, "cannot create output folder: " + ec.message());
-  SimulatedDataset data(env.op, kind, count, seed, noise, cl.has("analytic"));
+  SimulatedDataset data(env.op, kind, count, seed, noise, analytic);
   for (long long i = 0; i < count; ++i) {
     const Sample s = data.get(i);
     char name[64];
@@ -52,7 +55,7 @@ int runSimulate(const Args& args) {
     writeNpy(out + name, s.sinogram);
   }
   const nlohmann::json meta = {{"phantom", cl.value("phantom")}, {"count", count},          {"seed", seed},
-                               {"noise", noise.describe()},      {"analytic", cl.has("analytic")},
+                               {"noise", noise.describe()},      {"analytic", analytic},
                                {"geometry", env.geometry().toJson()},
                                {"geometry_fingerprint", env.geometry().fingerprint()}};
   writeJsonFile(out + "/dataset.json", meta.dump(1));

@@ -7,6 +7,7 @@
 #include "recon/core/Errors.h"
 #include "recon/core/Runtime.h"
 #include "recon/learned/models/LearnedMethods.h"
+#include "recon/learned/models/UserModels.h"
 
 namespace {
 void printUsage(FILE* out) {
@@ -18,6 +19,7 @@ void printUsage(FILE* out) {
 
 int main(int argc, char** argv) {
   trustct::registerLearnedMethods();
+  trustct::registerUserModels(trustct::defaultUserModelsRoot());  // the wizard's models, as in the GUI (user:NAME)
   if (argc < 2) {
     printUsage(stderr);
     return 2;

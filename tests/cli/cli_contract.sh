@@ -43,6 +43,13 @@ expect 2 "--device cuda" "$CLI" simulate --device cuda --out "$T/x"
 
 # simulate → files, dataset.json
 expect 0 "wrote 2 sample" "$CLI" simulate --phantom ellipses --count 2 --seed 5 --analytic --out "$T/sim"
+# simulate's default is analytic, as evaluate's; --projected gives A·x
+expect 0 "wrote 1 sample" "$CLI" simulate --count 1 --seed 5 --out "$T/simdefault"
+check "simulate is analytic by default" grep -q '"analytic": true' "$T/simdefault/dataset.json"
+check "the default equals --analytic" cmp -s "$T/simdefault/sinogram_0000.npy" "$T/sim/sinogram_0000.npy"
+expect 0 "wrote 1 sample" "$CLI" simulate --count 1 --seed 5 --projected --out "$T/simprojected"
+check "--projected is A·x" grep -q '"analytic": false' "$T/simprojected/dataset.json"
+expect 2 "at most one of --analytic and --projected" "$CLI" simulate --analytic --projected --out "$T/x"
 check "simulate writes images, sinograms and dataset.json" test -s "$T/sim/image_0001.npy" -a -s "$T/sim/sinogram_0001.npy" -a -s "$T/sim/dataset.json"
 check "sinogram is 30x183 float32" grep -q "'descr': '<f4', 'fortran_order': False, 'shape': (30,183)" "$T/sim/sinogram_0000.npy"
 
@@ -143,6 +150,17 @@ SERIES="$(dirname "$0")/../data/dicom/series_ct2"
 expect 0 "wrote $T/tr/model.pt" "$CLI" train --model unet --out "$T/tr" --data "dicom:$SERIES" --train-count 2 \
   --val-count 1 --epochs 1 --batch 2 --test-count 2 --threads 1
 check "the card names the DICOM source" grep -q '"source": "dicom"' "$T/tr/model.json"
+
+# A wizard model (a folder under the user models root) is method user:NAME in the CLI too, certified with its
+# own calibration unless --calibration is given.
+mkdir -p "$T/um/toy" && cp "$T/tr/model.pt" "$T/tr/model.json" "$T/tr/MODEL_CARD.md" "$T/um/toy/"
+export TRUSTCT_USER_MODELS="$T/um"
+expect 0 "user:toy" "$CLI" reconstruct --help
+expect 0 "" "$CLI" calibrate --model user:toy --count 20 --out "$T/um/toy/calibration.json"
+expect 0 "" "$CLI" reconstruct --method user:toy --sinogram "$T/sim/sinogram_0000.npy" --out "$T/user.npy" \
+  --certificates "$T/user.json"
+check "a user model is certified with its own calibration" grep -q '"model": "user:toy"' "$T/user.json"
+unset TRUSTCT_USER_MODELS
 
 echo "cli contract: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

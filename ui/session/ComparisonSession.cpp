@@ -2,7 +2,6 @@
 
 #include <QFileInfo>
 #include <QSettings>
-#include <QStandardPaths>
 
 #include "recon/learned/models/UserModels.h"
 #include "recon/methods/MethodRegistry.h"
@@ -58,9 +57,7 @@ void ComparisonSession::loadCertifier() {
   runner_->setCertifier(certifier_);
 }
 
-QString ComparisonSession::userModelsFolder() {
-  return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + "/TrustCT/models";
-}
+QString ComparisonSession::userModelsFolder() { return QString::fromStdString(defaultUserModelsRoot()); }
 
 void ComparisonSession::loadUserModels() {
   const std::string root = userModelsFolder().toStdString();

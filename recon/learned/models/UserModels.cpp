@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <cstdlib>
 #include <fstream>
+#include <map>
 #include <random>
 
 #include "recon/core/Errors.h"
@@ -51,9 +53,33 @@ std::unique_ptr<LearnedMethod> loadUserModel(const ReconstructionEnvironment& en
   return std::make_unique<LearnedMethod>(env, std::move(stored), userMethodId(name), display);
 }
 
+namespace {
+// The folder each registered user model was found in, for its own calibration.
+std::map<std::string, std::string>& registeredFolders() {
+  static std::map<std::string, std::string> folders;
+  return folders;
+}
+}  // namespace
+
+std::string defaultUserModelsRoot() {
+  if (const char* own = std::getenv("TRUSTCT_USER_MODELS"); own && *own) return own;
+  if (const char* data = std::getenv("XDG_DATA_HOME"); data && *data) return (fs::path(data) / "TrustCT/models").string();
+  const char* home = std::getenv("HOME");
+  return (fs::path(home && *home ? home : ".") / ".local/share/TrustCT/models").string();
+}
+
+std::string ownCalibrationPath(const std::string& methodId) {
+  const auto it = registeredFolders().find(methodId);
+  if (it == registeredFolders().end()) return {};
+  const std::string path = userCalibrationPath(it->second);
+  std::error_code ec;
+  return fs::is_regular_file(path, ec) ? path : std::string();
+}
+
 void registerUserModels(const std::string& root, MethodRegistry& registry) {
   for (const std::string& name : userModelNames(root)) {
     const std::string directory = (fs::path(root) / name).string();
+    registeredFolders()[userMethodId(name)] = directory;
     nlohmann::json card;
     std::ifstream in(fs::path(directory) / "model.json");
     try {

@@ -12,6 +12,12 @@
 namespace trustct {
 
 std::string userMethodId(const std::string& name);  // "user:<name>"
+// Where the GUI and the CLI find user models: $TRUSTCT_USER_MODELS, else $XDG_DATA_HOME/TrustCT/models,
+// else ~/.local/share/TrustCT/models (the GUI's QStandardPaths::GenericDataLocation on Linux).
+std::string defaultUserModelsRoot();
+// The calibration a method is certified with by default: a user model's own calibration.json, when it has
+// one; empty for every other method (the default calibration applies).
+std::string ownCalibrationPath(const std::string& methodId);
 // UsageError unless 1-64 characters of letters, digits, '-', '_' and '.' (not starting with '.').
 void checkUserModelName(const std::string& name);
 // Folders under `root` that hold a model card, sorted.
