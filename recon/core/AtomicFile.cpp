@@ -137,6 +137,17 @@ bool nameExists(const fs::path& p) {  // lstat: a dangling link exists too
   return ::lstat(p.c_str(), &st) == 0;
 }
 
+// A library writes the temporary by its name; it must still be the file created exclusively (a name
+// swapped for a link meanwhile is refused), then it is fsynced and closed.
+void fillViaPath(Temporary& t, const std::string& target, const std::function<void(const std::string& tmp)>& write) {
+  write(t.path.string());
+  struct stat opened {}, named {};
+  if (::fstat(t.fd, &opened) != 0 || ::lstat(t.path.c_str(), &named) != 0 || !S_ISREG(named.st_mode) ||
+      opened.st_dev != named.st_dev || opened.st_ino != named.st_ino)
+    throw InputError(target, "the temporary file " + t.path.string() + " was replaced while it was written");
+  finishTemporary(t, target);
+}
+
 // unlink: a link is removed, never followed.
 void removeIfPresent(const fs::path& p) {
   if (::unlink(p.c_str()) != 0 && errno != ENOENT) throw InputError(p.string(), "cannot remove: " + errorText());
@@ -163,12 +174,7 @@ void writeTextAtomically(const std::string& path, const std::string& text) {
 void writeFileViaPath(const std::string& path, const std::function<void(const std::string& tmp)>& write) {
   Temporary t = createTemporary(path);
   try {
-    write(t.path.string());
-    struct stat opened {}, named {};
-    if (::fstat(t.fd, &opened) != 0 || ::lstat(t.path.c_str(), &named) != 0 || !S_ISREG(named.st_mode) ||
-        opened.st_dev != named.st_dev || opened.st_ino != named.st_ino)
-      throw InputError(path, "the temporary file " + t.path.string() + " was replaced while it was written");
-    finishTemporary(t, path);
+    fillViaPath(t, path, write);
     renameIntoPlace(t.path, path);
   } catch (...) {
     discard(t);
@@ -203,12 +209,7 @@ void FileSetWriter::addViaPath(const std::string& name, const std::function<void
   const std::string target = (fs::path(folder_) / name).string();
   Temporary t = createTemporary(target);
   try {
-    write(t.path.string());
-    struct stat opened {}, named {};
-    if (::fstat(t.fd, &opened) != 0 || ::lstat(t.path.c_str(), &named) != 0 || !S_ISREG(named.st_mode) ||
-        opened.st_dev != named.st_dev || opened.st_ino != named.st_ino)
-      throw InputError(target, "the temporary file " + t.path.string() + " was replaced while it was written");
-    finishTemporary(t, target);
+    fillViaPath(t, target, write);
   } catch (...) {
     discard(t);
     throw;
