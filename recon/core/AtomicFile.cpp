@@ -192,29 +192,30 @@ FileSetWriter::~FileSetWriter() {
     if (tmp != kRemoved) fs::remove(fs::path(folder_) / tmp, ignored);
 }
 
-std::string FileSetWriter::add(const std::string& name, const std::function<void(std::ostream&)>& write) {
-  const std::string target = (fs::path(folder_) / name).string();
+namespace {
+// A temporary beside `target`, filled by `fill` (removed if that throws); its file name.
+template <class Fill>
+std::string stageTemporary(const std::string& target, Fill fill) {
   Temporary t = createTemporary(target);
   try {
-    writeTemporary(t, target, write);
+    fill(t);
   } catch (...) {
     discard(t);
     throw;
   }
-  files_.emplace_back(t.path.filename().string(), name);
-  return t.path.string();
+  return t.path.filename().string();
+}
+}  // namespace
+
+std::string FileSetWriter::add(const std::string& name, const std::function<void(std::ostream&)>& write) {
+  const std::string target = (fs::path(folder_) / name).string();
+  files_.emplace_back(stageTemporary(target, [&](Temporary& t) { writeTemporary(t, target, write); }), name);
+  return (fs::path(folder_) / files_.back().first).string();
 }
 
 void FileSetWriter::addViaPath(const std::string& name, const std::function<void(const std::string& tmp)>& write) {
   const std::string target = (fs::path(folder_) / name).string();
-  Temporary t = createTemporary(target);
-  try {
-    fillViaPath(t, target, write);
-  } catch (...) {
-    discard(t);
-    throw;
-  }
-  files_.emplace_back(t.path.filename().string(), name);
+  files_.emplace_back(stageTemporary(target, [&](Temporary& t) { fillViaPath(t, target, write); }), name);
 }
 
 void FileSetWriter::removeOnCommit(const std::string& name) {
