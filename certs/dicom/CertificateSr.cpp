@@ -73,6 +73,14 @@ CodedValue propertyConcept(const Certificate& c, const std::string& path) {
   return {p->srCode(), kLocalScheme, "Certificate: " + p->title()};
 }
 
+// "fidelity, box": the properties whose certificates fail, for the verdict text and the KOS description.
+std::string failingProperties(const CertificateReport& report) {
+  std::string failing;
+  for (const Certificate& c : report.certificates)
+    if (c.label == Label::Fail) failing += (failing.empty() ? "" : ", ") + c.property;
+  return failing;
+}
+
 void fillPatientAndStudy(DSRDocument& doc, const ExportStudy& study, const InstanceInfo& info) {
   const DicomIdentity& id = study.identity;
   if (!id.specificCharacterSet.empty()) doc.setSpecificCharacterSet(id.specificCharacterSet.c_str(), OFFalse);
@@ -185,9 +193,7 @@ ExportedInstance writeCertificateSr(const ExportStudy& study, const InstanceInfo
   b.child(DSRTypes::RT_contains, DSRTypes::VT_Container, coded("C0034375", "UMLS", "Qualitative Evaluations"));
   b.code(DSRTypes::RT_contains, coded("VERDICT", kLocalScheme, "Overall trustworthiness verdict"),
          coded(qualityCode(report.overall)));
-  std::string failing;
-  for (const Certificate& c : report.certificates)
-    if (c.label == Label::Fail) failing += (failing.empty() ? "" : ", ") + c.property;
+  const std::string failing = failingProperties(report);
   b.text(DSRTypes::RT_contains, coded("VERDICT-TEXT", kLocalScheme, "Overall trustworthiness verdict text"),
          "TrustCT: " + verdictText(report.overall) + (failing.empty() ? "" : " (failing: " + failing + ")"));
   const std::string& calibration = report.calibration.empty() ? algorithm.calibrationFingerprint : report.calibration;
@@ -211,9 +217,7 @@ ExportedInstance writeRejectionKos(const ExportStudy& study, const InstanceInfo&
   check(tree.getCurrentContentItem().setConceptName(coded("113001", "DCM", "Rejected for Quality Reasons")), "root", path);
   check(tree.setTemplateIdentification("2010", "DCMR"), "template", path);
   TreeBuilder b(tree, path);
-  std::string failing;
-  for (const auto& c : report.certificates)
-    if (c.label == Label::Fail) failing += (failing.empty() ? "" : ", ") + c.property;
+  const std::string failing = failingProperties(report);
   b.text(DSRTypes::RT_contains, coded("113012", "DCM", "Key Object Description"),
          "TrustCT: the " + report.method + " reconstruction failed its trustworthiness certificates (" + failing + ")");
   b.image(DSRTypes::RT_contains, nullptr, ct);
