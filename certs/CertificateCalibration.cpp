@@ -79,6 +79,9 @@ CertificateCalibration CertificateCalibration::fromJson(const nlohmann::json& j,
     c.modelId = j.at("model").at("id").get<std::string>();
     c.modelFingerprint = j.at("model").at("fingerprint").get<std::string>();
     c.provenance = j.value("provenance", std::string());
+    if (!j.contains("sha256"))
+      throw InputError(source, "calibration has no checksum (sha256): made by an older TrustCT or by hand; "
+                               "recalibrate with 'trustct-cli calibrate'");
     for (const auto& [name, p] : j.at("properties").items()) {
       PropertyCalibration pc;
       pc.source = p.at("source").get<std::string>();
@@ -92,6 +95,11 @@ CertificateCalibration CertificateCalibration::fromJson(const nlohmann::json& j,
       std::sort(pc.values.begin(), pc.values.end());
       c.properties[name] = std::move(pc);
     }
+    // The checksum covers every value, threshold and binding, so an edited calibration is refused
+    // rather than certifying with numbers nobody calibrated.
+    if (j.at("sha256").get<std::string>() != c.contentDigest())
+      throw InputError(source, "calibration checksum does not match its content: the file was changed after "
+                               "calibration; recalibrate with 'trustct-cli calibrate'");
   } catch (const nlohmann::json::exception& e) {
     throw InputError(source, std::string("malformed calibration: ") + e.what());
   }
@@ -110,11 +118,21 @@ CertificateCalibration CertificateCalibration::load(const std::string& path) {
   return fromJson(j, path);
 }
 
-void CertificateCalibration::save(const std::string& path) const { writeTextAtomically(path, toJson().dump(1) + "\n"); }
+std::string CertificateCalibration::contentDigest() const {
+  CertificateCalibration sorted = *this;  // as load() reads it back
+  for (auto& [name, p] : sorted.properties) std::sort(p.values.begin(), p.values.end());
+  return sha256Hex(sorted.toJson().dump());
+}
+
+void CertificateCalibration::save(const std::string& path) const {
+  nlohmann::json j = toJson();
+  j["sha256"] = contentDigest();
+  writeTextAtomically(path, j.dump(1) + "\n");
+}
 
 void CertificateCalibration::requireCompatible(const Geometry& g, const std::string& id, const std::string& fingerprint,
                                                const std::string& source) const {
-  if (geometryFingerprint != g.fingerprint())
+  if (geometryFingerprint != g.fingerprint() || geometry != g.toJson())
     throw InputError(source, "calibration was made for another geometry (" + geometry.dump() + ", fingerprint " +
                                  geometryFingerprint + ") than the current one (" + g.describe() + ", fingerprint " +
                                  g.fingerprint() + "); recalibrate with 'trustct-cli calibrate'");

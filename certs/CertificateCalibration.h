@@ -47,8 +47,11 @@ class CertificateCalibration {
   // 16 hex digits of the SHA-256 of toJson(): changes with any value, threshold or binding.
   std::string fingerprint() const;
   static CertificateCalibration fromJson(const nlohmann::json& j, const std::string& source);
+  // SHA-256 of toJson() with every property's values sorted (as load() holds them): the "sha256" field
+  // save() writes and fromJson() checks, so an edited file is refused.
+  std::string contentDigest() const;
   static CertificateCalibration load(const std::string& path);
-  void save(const std::string& path) const;  // atomic
+  void save(const std::string& path) const;  // atomic, with its checksum
 
   // InputError naming `source` if the geometry or the model differs.
   void requireCompatible(const Geometry& g, const std::string& modelId, const std::string& modelFingerprint,

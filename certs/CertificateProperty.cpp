@@ -19,12 +19,13 @@ std::string CertificateProperty::srCode() const {
 }
 
 std::string BoxConstraintProperty::description() const {
-  return "Distance of the image to the valid intensity range [0, 1]: pixels outside it are not physical.";
+  return "Distance of the image to the valid intensity range [0, 1]: pixels outside it are not physical. Pixels "
+         "within one display grey level (1/255) of the range are not counted.";
 }
 
 std::optional<PropertyValue> BoxConstraintProperty::evaluate(const CertificateInput& in) const {
   const torch::Tensor x = in.image.detach().to(torch::kCPU, torch::kFloat64);
-  const torch::Tensor outside = x - x.clamp(0.0, 1.0);
+  const torch::Tensor outside = x - x.clamp(-kSlack, 1.0 + kSlack);
   PropertyValue v;
   v.value = outside.norm().item<double>();
   v.extras["percent_outside"] = 100.0 * (outside != 0).to(torch::kFloat64).mean().item<double>();

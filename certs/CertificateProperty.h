@@ -56,9 +56,13 @@ class CertificateProperty {
   virtual std::string srCode() const;
 };
 
-// Distance ‖x − proj_[0,1](x)‖₂ of the image to the box; extra: percent_outside.
+// Distance ‖x − proj_[−s, 1+s](x)‖₂ of the image to the box widened by the slack s; extra: percent_outside
+// (pixels beyond the slack). A pixel within one grey level of an 8-bit display of [0, 1] is not an artefact
+// anyone can see, and an unclamped network leaves many such pixels; the papers' 5.75 % box fails for their
+// U-Net (no output activation) are only possible with such a tolerance.
 class BoxConstraintProperty : public CertificateProperty {
  public:
+  static constexpr double kSlack = 1.0 / 255;
   std::string finding() const override { return "strays further outside the physical range of attenuation values"; }
   std::string advice() const override {
     return "Values outside the physical range are artefacts: check bright or dark spots and edges against another method before reading them.";

@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 
@@ -9,6 +11,7 @@
 #include "certs/DataRegularization.h"
 #include "recon/core/Errors.h"
 #include "recon/core/Job.h"
+#include "recon/learned/models/UserModels.h"
 #include "recon/methods/MethodRegistry.h"
 
 namespace trustct {
@@ -73,6 +76,20 @@ Certifier Certifier::load(const std::string& path, const ReconstructionEnvironme
 }
 
 Certifier Certifier::loadDefault(const ReconstructionEnvironment& env) { return load(defaultCalibrationPath(env), env); }
+
+std::string Certifier::calibrationPathFor(const ReconstructionEnvironment& env, const std::string& methodId) {
+  if (const std::string own = ownCalibrationPath(methodId); !own.empty()) return own;
+  const bool plainId = !methodId.empty() && std::all_of(methodId.begin(), methodId.end(), [](char c) {
+    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-';
+  });
+  const std::filesystem::path shipped = std::filesystem::path(env.resourceDir) / "calibration" / (methodId + ".json");
+  std::error_code ec;
+  return plainId && std::filesystem::is_regular_file(shipped, ec) ? shipped.string() : defaultCalibrationPath(env);
+}
+
+Certifier Certifier::loadFor(const ReconstructionEnvironment& env, const std::string& methodId) {
+  return load(calibrationPathFor(env, methodId), env);
+}
 
 CertificateCalibration calibrate(const ReconstructionEnvironment& env, const ReconstructionMethod& model,
                                  const CertificateSuite& suite, const Dataset& data, double pPass, double pFail,

@@ -25,6 +25,10 @@ class Certifier {
   // resources/calibration/default.json, checked against the geometry and the certifying model it names.
   static std::string defaultCalibrationPath(const ReconstructionEnvironment& env);
   static Certifier loadDefault(const ReconstructionEnvironment& env);
+  // The calibration that certifies `methodId` unless the user names one: a user model's own (calibration.json
+  // beside it), else the method's shipped resources/calibration/<methodId>.json, else default.json.
+  static std::string calibrationPathFor(const ReconstructionEnvironment& env, const std::string& methodId);
+  static Certifier loadFor(const ReconstructionEnvironment& env, const std::string& methodId);
   static Certifier load(const std::string& path, const ReconstructionEnvironment& env);
 
  private:

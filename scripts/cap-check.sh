@@ -10,13 +10,14 @@ model=$(readlink -f "$1"); count=${2:-32}; caps=${3:-100 200 400}
 [ -f "$model/model.json" ] || { echo "cap-check: $model has no model.json" >&2; exit 3; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 # The shipped resources with this model in Scale_L2O's place (TRUSTCT_RESOURCES, recon/core/Runtime.h).
+# Certified with default.json: Scale_L2O's own calibration is bound to the shipped weights.
 mkdir -p "$work/res/models"
 for f in "$root"/resources/*; do [ "$(basename "$f")" = models ] || ln -s "$f" "$work/res/"; done
 for f in "$root"/resources/models/*; do [ "$(basename "$f")" = scale-l2o ] || ln -s "$f" "$work/res/models/"; done
 ln -s "$model" "$work/res/models/scale-l2o"
 for cap in $caps; do
   TRUSTCT_RESOURCES=$work/res "$cli" evaluate --phantom ellipses --count "$count" --seed 3 --methods scale-l2o \
-    --max-iterations "$cap" --threads 1 --per-image "$work/cap$cap.json" > /dev/null
+    --max-iterations "$cap" --threads 1 --calibration "$root/resources/calibration/default.json" --per-image "$work/cap$cap.json" > /dev/null
   /usr/bin/python3 - "$work/cap$cap.json" "$cap" <<'PY'
 import json, sys
 rows = json.load(open(sys.argv[1]))

@@ -30,6 +30,8 @@ int runDemo(const Args& args);
 int runTrain(const Args& args);
 int runOptimizeSteps(const Args& args);
 int runBenchDistributed(const Args& args);
+int runPublish(const Args& args);
+int runValidateCertificates(const Args& args);
 
 int runExport(const Args& args);
 int runSend(const Args& args);

@@ -27,9 +27,12 @@ const std::vector<Command>& commands() {
       {"reconstruct", "reconstruct a sinogram and certify the result", runReconstruct},
       {"evaluate", "compare methods on a data set: PSNR, SSIM, certificate fail rates, time", runEvaluate},
       {"calibrate", "calibrate certificate labels on calibration data", runCalibrate},
+      {"validate-certificates", "the certificates' detection power on perturbed scans (detection, false alarms, AUROC)",
+       runValidateCertificates},
       {"bench", "benchmark the operator, FBP, TV-Min and the learned models", runBench},
       {"bench-distributed", "training steps/s: 1 process x N threads against N data-parallel processes", runBenchDistributed},
       {"train", "train a learned model (l2o, scale-l2o, ffpn, unet) with checkpoints and --resume", runTrain},
+      {"publish", "publish a trained model as user:NAME with its own calibration (refused below FBP)", runPublish},
       {"optimize-steps", "Bayesian optimisation of Scale_L2O's step sizes (GP + expected improvement)", runOptimizeSteps},
       {"demo", "simulate a phantom, reconstruct it with every method and print the certified comparison", runDemo},
       {"import", "load a DICOM CT or sinogram file onto the model grid and simulate a low-dose sinogram", runImport},
@@ -70,13 +73,14 @@ ProgressPrinter::~ProgressPrinter() {
 void writeJsonFile(const std::string& path, const std::string& text) { writeTextAtomically(path, text + "\n"); }
 
 OptionSpec calibrationOption() {
-  return {"calibration", "FILE", "calibration JSON", "resources/calibration/default.json"};
+  return {"calibration", "FILE",
+          "calibration JSON (default: each method's own — a user model's calibration.json, else "
+          "resources/calibration/<method>.json, else default.json)",
+          ""};
 }
 
 Certifier certifierFrom(const CommandLine& cl, const ReconstructionEnvironment& env, const std::string& methodId) {
-  if (cl.has("calibration")) return Certifier::load(cl.value("calibration"), env);
-  if (const std::string own = ownCalibrationPath(methodId); !own.empty()) return Certifier::load(own, env);
-  return Certifier::loadDefault(env);
+  return cl.has("calibration") ? Certifier::load(cl.value("calibration"), env) : Certifier::loadFor(env, methodId);
 }
 
 }  // namespace trustct::cli

@@ -115,7 +115,6 @@ int runExport(const Args& args) {
   const InputOptions options = inputOptionsFrom(cl);
   const ReconstructionEnvironment env = environmentFrom(cl);
   const std::vector<std::string> ids = MethodRegistry::instance().parseList(cl.value("methods"), env);
-  const Certifier certifier = certifierFrom(cl, env);
   const ReconstructionInput in = loadReconstructionInput(input, *env.op, options);
   ExportSession session(in.grid, in.description, exportOptions);
   // An anonymised export names neither the input's path nor its file name (they may carry patient data).
@@ -127,6 +126,7 @@ int runExport(const Args& args) {
                              {"study_instance_uid", session.study().identity.studyInstanceUid}, {"methods", nlohmann::json::object()}};
   for (const auto& id : ids) {
     const auto method = MethodRegistry::instance().create(id, env);
+    const Certifier certifier = certifierFrom(cl, env, id);  // each method its own calibration unless one is given
     const CertifiedReconstruction certified(*method, &certifier, *env.op);
     JobContext ctx("export " + id);
     std::vector<CertifiedResult> results;

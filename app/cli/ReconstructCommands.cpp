@@ -1,10 +1,12 @@
 // reconstruct, evaluate, calibrate: run methods and certify their outputs.
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "Commands.h"
+#include "Interrupt.h"
 #include "certs/CertifiedReconstruction.h"
 #include "certs/DataRegularization.h"
 #include "certs/Evaluation.h"
@@ -119,42 +121,56 @@ int runEvaluate(const Args& args) {
     dataInfo = {{"phantom", cl.value("phantom")}, {"count", count},  {"seed", cl.integer("seed")},
                 {"noise", cl.number("noise")},    {"analytic", !cl.has("projected")}};
   }
-  const Certifier certifier = certifierFrom(cl, env);
-  const std::string calibrationFile = cl.has("calibration") ? cl.value("calibration") : Certifier::defaultCalibrationPath(env);
-  Evaluator evaluator(env, certifier);
+  // Each method is certified with its own calibration unless --calibration names one for all.
+  const auto calibrationFileFor = [&](const std::string& id) {
+    return cl.has("calibration") ? cl.value("calibration") : Certifier::calibrationPathFor(env, id);
+  };
+  const auto calibrationJson = [](const Certifier& c, const std::string& file) {
+    return nlohmann::json{{"model", c.calibration().modelId}, {"fingerprint", c.calibration().fingerprint()}, {"file", file}};
+  };
+  const std::string defaultFile = cl.has("calibration") ? cl.value("calibration") : Certifier::defaultCalibrationPath(env);
+  const Certifier defaultCertifier = Certifier::load(defaultFile, env);
   ProgressPrinter progress(cl.has("progress"));
   std::vector<MethodSummary> rows;
+  std::vector<std::string> props;  // the properties any method was labelled on, in suite order
+  std::string calibrationLines;
   nlohmann::json methods = nlohmann::json::object(), perImage = nlohmann::json::array();
   for (const auto& id : ids) {
+    const std::string calibrationFile = calibrationFileFor(id);
+    const Certifier certifier = calibrationFile == defaultFile ? defaultCertifier : Certifier::load(calibrationFile, env);
+    for (const auto& p : certifier.suite().properties())
+      if (certifier.calibration().find(p->name()) && std::find(props.begin(), props.end(), p->name()) == props.end())
+        props.push_back(p->name());
+    const Evaluator evaluator(env, certifier);
     const auto method = MethodRegistry::instance().create(id, env);
     if (cl.has("max-iterations") && method->maxIterations() > 0) method->setMaxIterations(iterationCap(cl));
     JobContext ctx("evaluate " + id);
+    const InterruptScope interruptible(ctx);
     std::vector<SampleResult> samples;
     ctx.run([&](JobContext& c) {
       rows.push_back(evaluator.evaluate(*method, *data, int(batch), c, cl.has("per-image") ? &samples : nullptr));
     });
     methods[id] = rows.back().toJson();
+    methods[id]["calibration"] = calibrationJson(certifier, calibrationFile);
+    calibrationLines += "- " + method->displayName() + ": certificates labelled with calibration " +
+                        certifier.calibration().fingerprint() + " (" + calibrationFile + ", made with " +
+                        certifier.calibration().modelId + ")\n";
     for (const auto& sample : samples) {
       nlohmann::json r = sample.report.toJson();
       r["name"] = sample.name;
       perImage.push_back(std::move(r));
     }
   }
-  std::vector<std::string> props;
-  for (const auto& p : certifier.suite().properties())
-    if (certifier.calibration().find(p->name())) props.push_back(p->name());
+  // "calibration": the one given, or default.json (FBP, TV-Min and methods without their own);
+  // methods[id].calibration names what labelled each method.
   const nlohmann::json result = {{"data", dataInfo},
                                  {"geometry", env.geometry().toJson()},
-                                 {"calibration", {{"model", certifier.calibration().modelId},
-                                                  {"fingerprint", certifier.calibration().fingerprint()},
-                                                  {"file", calibrationFile}}},
+                                 {"calibration", calibrationJson(defaultCertifier, defaultFile)},
                                  {"methods", methods}};
   if (cl.has("json")) writeJsonFile(cl.value("json"), result.dump(2));
   if (cl.has("per-image")) writeJsonFile(cl.value("per-image"), perImage.dump(1));
   // The table says what labelled its fail rates.
-  const std::string table = markdownTable(rows, props) + "\nCertificates labelled with calibration " +
-                            certifier.calibration().fingerprint() + " (" + calibrationFile + ", made with " +
-                            certifier.calibration().modelId + ").\n";
+  const std::string table = markdownTable(rows, props) + "\n" + calibrationLines;
   if (cl.has("markdown")) writeJsonFile(cl.value("markdown"), table);
   std::printf("%s", table.c_str());
   return 0;
@@ -183,6 +199,7 @@ int runCalibrate(const Args& args) {
                         static_cast<uint64_t>(cl.integer("seed", 0, kMaxSeed)), NoiseModel::parse("gaussian", cl.number("noise")), true);
   ProgressPrinter progress(cl.has("progress"));
   JobContext ctx("calibrate");
+  const InterruptScope interruptible(ctx);
   CertificateCalibration cal;
   ctx.run([&](JobContext& c) {
     cal = calibrate(env, *model, suiteForModel(*model), data, pPass, pFail, c);

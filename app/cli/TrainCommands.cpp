@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "Commands.h"
+#include "Interrupt.h"
 #include "recon/core/Errors.h"
 #include "recon/core/Job.h"
 #include "recon/learned/training/DistributedGroup.h"
@@ -148,6 +149,7 @@ int runTrain(const Args& args) {
                                    {"box-output", "", "U-Net: project the output onto [0, 1] (the box constraint holds by construction)", ""},
                                    {"relaxation", "RHO", "L2O: over-relaxation 1 <= RHO < 2 of the L-ADMM solve (1: plain iteration)", "1"},
                                    {"contraction", "C", "L2O: scale the learned prox by 0 < C <= 1, the prox of a strongly convex prior, so the solve converges linearly (1: off)", "1"},
+                                   {"fixed-k-scale", "", "L2O: hold ||K||_F at its starting value, so training changes K's shape, not its scale", ""},
                                    {"rate-penalty", "MU", "L2O: add MU * max(0, q - --rate-target)^2 to the loss, q the solve's measured contraction factor at its last iterate (0: off)", "0"},
                                    {"rate-target", "Q", "L2O: contraction factor 0 < Q < 1 the rate penalty allows", "0.94"},
                                    {"early-loss", "W", "L2O: add W * the MSE of the image at --early-iterations to the loss (cap consistency; 0: off)", "0"},
@@ -186,6 +188,7 @@ int runTrain(const Args& args) {
     spec.relaxation = cl.number("relaxation");
     if (!(spec.relaxation >= 1.0 && spec.relaxation < 2.0)) throw UsageError("--relaxation must be in [1, 2)");
     spec.contraction = cl.number("contraction");
+    spec.fixedKScale = cl.has("fixed-k-scale");
     if (!(spec.contraction > 0 && spec.contraction <= 1.0)) throw UsageError("--contraction must be in (0, 1]");
     if (spec.prox == ConvL2ONetImpl::Prox::Shrinkage) spec.steps = tvMinSteps();
     if (cl.has("steps-from")) spec.steps = stepsFromFile(cl.value("steps-from"));
@@ -243,7 +246,16 @@ int runTrain(const Args& args) {
   plan.command = options.sessionNote;
   plan.group = joinDistributedGroup(cl);
   JobContext job("train");
-  const TrainingOutcome outcome = trainModel(plan, env, job);
+  const InterruptScope interruptible(job);
+  TrainingOutcome outcome;
+  try {
+    outcome = trainModel(plan, env, job);
+  } catch (const CancelledError&) {
+    if (std::filesystem::exists(options.checkpointPath))
+      std::fprintf(stderr, "trustct-cli train: checkpoint %s kept; the same command with --resume continues from it\n",
+                   options.checkpointPath.c_str());
+    throw;
+  }
   const TrainingResult& result = outcome.result;
   // Validation runs at the end of an epoch: a run stopped inside its first epoch has none yet.
   if (plan.group && !plan.group->isRoot()) {
@@ -302,6 +314,7 @@ int runOptimizeSteps(const Args& args) {
   ProgressPrinter progress(cl.has("progress"));
   nlohmann::json log;
   JobContext job("optimize-steps");
+  const InterruptScope interruptible(job);
   job.run([&](JobContext& c) { log = searchStepSizes(plan, env, c); });
   const auto& b = log["best"];
   std::printf("best of %d trials: alpha %.4g, beta %.4g, lambda %.4g, s %.3f (validation PSNR %.2f dB); log %s\n",

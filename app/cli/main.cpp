@@ -4,6 +4,7 @@
 #include <string>
 
 #include "Commands.h"
+#include "Interrupt.h"
 #include "recon/core/Errors.h"
 #include "recon/core/Runtime.h"
 #include "recon/learned/models/LearnedMethods.h"
@@ -12,12 +13,13 @@
 namespace {
 void printUsage(FILE* out) {
   std::fprintf(out, "usage: trustct-cli <command> [options]   (trustct-cli <command> --help for its options)\n\n");
-  for (const auto& c : trustct::cli::commands()) std::fprintf(out, "  %-12s %s\n", c.name, c.summary);
-  std::fprintf(out, "\nexit codes: 0 success, 2 usage error, 3 bad input, 1 other failure\n");
+  for (const auto& c : trustct::cli::commands()) std::fprintf(out, "  %-22s %s\n", c.name, c.summary);
+  std::fprintf(out, "\nexit codes: 0 success, 2 usage error, 3 bad input, 130 interrupted (Ctrl-C, SIGTERM), 1 other failure\n");
 }
 }  // namespace
 
 int main(int argc, char** argv) {
+  trustct::cli::installInterruptHandlers();
   trustct::registerLearnedMethods();
   trustct::registerUserModels(trustct::defaultUserModelsRoot());  // the wizard's models, as in the GUI (user:NAME)
   if (argc < 2) {
@@ -48,7 +50,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "trustct-cli %s: error: %s\n", c.name, e.what());
       return 3;
     } catch (const trustct::CancelledError&) {
-      std::fprintf(stderr, "trustct-cli %s: cancelled\n", c.name);
+      std::fprintf(stderr, "trustct-cli %s: %s\n", c.name,
+                   trustct::cli::InterruptScope::interrupted() ? "interrupted" : "cancelled");
       return 130;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "trustct-cli %s: failed: %s\n", c.name, e.what());

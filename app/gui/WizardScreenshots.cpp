@@ -1,5 +1,6 @@
 #include "WizardScreenshots.h"
 
+#include <QCheckBox>
 #include <QAction>
 #include <QCoreApplication>
 #include <QDir>
@@ -17,6 +18,7 @@
 #include "ui/wizard/DataPage.h"
 #include "ui/wizard/MethodPage.h"
 #include "ui/wizard/StepSearchPage.h"
+#include "ui/wizard/SummaryPage.h"
 #include "ui/wizard/TrainingPage.h"
 #include "ui/wizard/TrainingWizard.h"
 #include "ui/wizard/WizardJob.h"
@@ -99,8 +101,11 @@ int takeWizardScreenshots(ui::MainWindow& window, const QString& dir) {
 
   wizard->next();
   if (!save(*wizard, dir + "/page-6.png")) return 1;
+  // The screenshots' few-minute model is below FBP: it is saved with the research override (page 6 shows why).
+  if (auto* allow = wizard->summaryPage()->findChild<QCheckBox*>("allowBelowFbp"); allow && !allow->isHidden())
+    allow->setChecked(true);
   wizard->accept();  // publishes into the user's model folder
-  return 0;
+  return wizard->summaryPage()->publishedDirectory().isEmpty() ? failed("the model was not saved") : 0;
 }
 
 }  // namespace trustct::app

@@ -2,13 +2,15 @@
 // sinogram file, or demo:shepp-logan / demo:ellipses:SEED); without one it opens the demo case of
 // `trustct-cli demo` (Ellipses, seed 7). `--screenshot OUT.png` reconstructs,
 // adds a zoom region, saves a picture of the whole window and exits (docs/screenshot-main.png);
-// `--wizard-screenshots DIR` runs the training wizard on a tiny set and saves DIR/page-1.png … page-6.png.
+// `--wizard-screenshots DIR` runs the training wizard on a tiny set and saves DIR/page-1.png … page-6.png;
+// `--plot-validity JSON OUT.png` draws the ROC curves of `trustct-cli validate-certificates`.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
 #include <cstdio>
 
 #include "Screenshot.h"
+#include "ValidityPlot.h"
 #include "WizardScreenshots.h"
 #include "recon/core/Errors.h"
 #include "recon/core/Runtime.h"
@@ -45,8 +47,17 @@ int main(int argc, char** argv) {
   const QCommandLineOption device("device", "cpu, cuda or cuda:N", "DEVICE", "cpu");
   const QCommandLineOption wizardScreenshots("wizard-screenshots",
                                              "run the training wizard on a tiny set, save DIR/page-N.png and exit", "DIR");
-  parser.addOptions({screenshot, wizardScreenshots, size, threads, device});
+  const QCommandLineOption plot("plot-validity", "draw the ROC curves of a validate-certificates JSON into OUT.png and exit",
+                                "JSON");
+  parser.addOptions({screenshot, wizardScreenshots, plot, size, threads, device});
   parser.process(app);
+  if (parser.isSet(plot)) {
+    if (parser.positionalArguments().size() != 1) {
+      std::fprintf(stderr, "trustct: --plot-validity JSON needs the output file: trustct --plot-validity JSON OUT.png\n");
+      return 2;
+    }
+    return trustct::app::plotValidity(parser.value(plot), parser.positionalArguments().front());
+  }
 
   std::unique_ptr<trustct::ui::MainWindow> window;
   try {

@@ -32,7 +32,7 @@ check() {  # check "description" test-expression...
 expect 2 "usage" "$CLI"
 expect 2 "unknown command" "$CLI" frobnicate
 expect 0 "" "$CLI" --version
-for c in simulate project reconstruct evaluate calibrate bench demo; do
+for c in simulate project reconstruct evaluate calibrate bench demo publish; do
   expect 0 "usage: trustct-cli $c" "$CLI" "$c" --help
 done
 expect 2 "unknown option --bogus" "$CLI" simulate --bogus 1 --out "$T/x"
@@ -111,8 +111,8 @@ check "no temporary files left behind" test -z "$(find "$T" -name '*.tmp-*')"
 # A calibration made for another geometry is refused
 sed 's/"num_angles": 30/"num_angles": 60/; s/"geometry_fingerprint": "[0-9a-f]*"/"geometry_fingerprint": "0000000000000000"/' \
   "$(dirname "$0")/../../resources/calibration/default.json" >"$T/othergeom.json"
-expect 3 "calibration was made for another geometry" "$CLI" reconstruct --method fbp --sinogram "$T/sim/sinogram_0000.npy" \
-  --out "$T/o9.npy" --certificates "$T/c9.json" --calibration "$T/othergeom.json"
+expect 3 "othergeom.json: calibration checksum does not match its content" "$CLI" reconstruct --method fbp \
+  --sinogram "$T/sim/sinogram_0000.npy" --out "$T/o9.npy" --certificates "$T/c9.json" --calibration "$T/othergeom.json"
 echo '{"format": "trustct-calibration", ' >"$T/brokencal.json"
 expect 3 "brokencal.json: calibration is not valid JSON" "$CLI" reconstruct --method fbp --sinogram "$T/sim/sinogram_0000.npy" \
   --out "$T/o10.npy" --certificates "$T/c10.json" --calibration "$T/brokencal.json"
@@ -124,8 +124,15 @@ for key in '"psnr"' '"ssim"' '"fail_percent"' '"params"' '"ms_per_slice"' '"fbp"
   check "evaluate JSON has $key" grep -q "$key" "$T/e.json"
 done
 check "evaluate Markdown has the TV-Min row" grep -q "| TV-Min |" "$T/e.md"
-check "evaluate Markdown names its calibration" grep -q "Certificates labelled with calibration" "$T/e.md"
+check "evaluate Markdown names each method's calibration" grep -q "^- TV-Min: certificates labelled with calibration [0-9a-f]* (.*default.json, made with tv)" "$T/e.md"
 check "evaluate JSON names the calibration's fingerprint" grep -q '"fingerprint"' "$T/e.json"
+check "evaluate JSON names each method's calibration" /usr/bin/python3 -c \
+  "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(not all(m['calibration']['file'].endswith('default.json') for m in j['methods'].values()))" "$T/e.json"
+# Scale_L2O is certified with its own shipped calibration, FBP with default.json, in one run
+expect 0 "| Scale_L2O |" "$CLI" evaluate --phantom ellipses --count 1 --seed 3 --methods fbp,scale-l2o --threads 1 \
+  --json "$T/own.json" --max-iterations 5
+check "evaluate picks each method's own calibration" /usr/bin/python3 -c \
+  "import json,sys; m=json.load(open(sys.argv[1]))['methods']; sys.exit(not (m['scale-l2o']['calibration']['file'].endswith('scale-l2o.json') and m['fbp']['calibration']['file'].endswith('default.json')))" "$T/own.json"
 for key in '"psnr_std"' '"converged_percent"' '"mean_iterations"'; do
   check "evaluate JSON has $key" grep -q "$key" "$T/e.json"
 done
@@ -141,6 +148,24 @@ expect 2 "--relaxation must be in [1, 2)" "$CLI" train --model scale-l2o --prox 
 expect 2 "--early-loss applies to the L2O models only" "$CLI" train --model unet --out "$T/tr" --early-loss 1
 expect 2 "--early-iterations must be below --train-iterations" "$CLI" train --model scale-l2o --out "$T/tr" \
   --early-loss 1 --early-iterations 50 --train-iterations 50
+
+# Ctrl-C during train: the job stops at its next batch, writes its checkpoint, names it and exits 130 without a
+# model; the same command with --resume continues to the end (two sessions in the card).
+SIGTRAIN=(train --model scale-l2o --out "$T/sig" --train-count 64 --val-count 2 --epochs 1 --batch 2
+  --train-iterations 10 --test-count 2 --threads 1 --checkpoint-minutes 60)
+"$CLI" "${SIGTRAIN[@]}" --progress >"$T/sig.out" 2>"$T/sig.err" &
+pid=$!
+for _ in $(seq 1200); do grep -q "batch 2/" "$T/sig.err" && break; sleep 0.1; done
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+check "SIGINT during train exits 130 (got $rc)" test "$rc" -eq 130
+check "an interrupted train says so and names its checkpoint" grep -q "checkpoint $T/sig/checkpoint.pt kept" "$T/sig.err"
+check "an interrupted train writes its checkpoint and no model" test -s "$T/sig/checkpoint.pt" -a ! -e "$T/sig/model.json"
+expect 0 "wrote $T/sig/model.pt" "$CLI" "${SIGTRAIN[@]}" --resume
+check "the resumed run continues the interrupted one" /usr/bin/python3 -c \
+  "import json,sys; c=json.load(open(sys.argv[1])); sys.exit(not (len(c['training']['sessions']) == 2 and c['training']['steps'] == 32))" \
+  "$T/sig/model.json"
 
 # train --data: the source is checked before any work; a DICOM series trains (tiny U-Net run)
 expect 2 "expected ellipses, lodopab:PATH or dicom:PATH" "$CLI" train --model unet --out "$T/tr" --data cube
@@ -161,6 +186,20 @@ expect 0 "" "$CLI" reconstruct --method user:toy --sinogram "$T/sim/sinogram_000
   --certificates "$T/user.json"
 check "a user model is certified with its own calibration" grep -q '"model": "user:toy"' "$T/user.json"
 unset TRUSTCT_USER_MODELS
+
+# publish: a model that does not beat FBP on its validation images is refused, naming its card, before any
+# calibration; --allow-below-fbp publishes it (research); a calibration made for another model is refused.
+check "the card compares the model with FBP" grep -q '"fbp_psnr"' "$T/tr/model.json"
+expect 3 "$T/tr/model.json: not published: the model's validation PSNR" "$CLI" publish --model "$T/tr" --name pub \
+  --models-root "$T/pub" --count 20 --threads 1
+check "a refused model leaves nothing behind" test ! -e "$T/pub/pub"
+expect 0 "published user:pub" "$CLI" publish --model "$T/tr" --name pub --models-root "$T/pub" --count 20 --threads 1 \
+  --allow-below-fbp
+check "publish writes the model with its own calibration" test -s "$T/pub/pub/model.pt" -a -s "$T/pub/pub/calibration.json"
+check "the published calibration is the model's" grep -q '"id": "user:pub"' "$T/pub/pub/calibration.json"
+expect 3 "calibration was made for model 'user:toy'" "$CLI" publish --model "$T/tr" --name other --models-root "$T/pub" \
+  --calibration "$T/um/toy/calibration.json" --allow-below-fbp --threads 1
+expect 2 "model name '../x'" "$CLI" publish --model "$T/tr" --name ../x
 
 echo "cli contract: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -11,6 +11,7 @@
 #include <QSignalSpy>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QCheckBox>
 #include <QLabel>
 #include <QSettings>
 #include <QStatusBar>
@@ -296,11 +297,15 @@ class GuiTests : public QObject {
       for (const auto& c : json["certificates"]) {
         const std::string property = c["property"];
         checkChip(QString::fromStdString(property), c["label"].get<std::string>(),
-                  ui::propertyTitle(window_->certifier()->suite(), property));
+                  ui::propertyTitle(window_->runner()->certifierFor(p->methodId())->suite(), property));
       }
       // The same inference certified again from the displayed pixels gives the same labels.
       const CertificateInput in{tensorOf(p->view()->image()), window_->currentCase()->sinogram, env_.op.get(), std::nullopt};
-      const CertificateReport again = window_->certifier()->certify(p->methodId(), in);
+      // Each method is labelled by its own calibration (Scale_L2O's shipped scale-l2o.json, FBP default.json).
+      const auto own = window_->runner()->certifierFor(p->methodId());
+      QCOMPARE(p->result()->report->calibration, own->calibration().fingerprint());
+      QCOMPARE(own->calibration().modelId, p->methodId() == "scale-l2o" ? std::string("scale-l2o") : std::string("tv"));
+      const CertificateReport again = own->certify(p->methodId(), in);
       for (const Certificate& c : again.certificates) {
         const Certificate* shown = p->result()->report->find(c.property);
         QVERIFY(shown);
@@ -858,12 +863,28 @@ class GuiTests : public QObject {
     QCOMPARE(saved.find(view->objectName().toStdString())->pPass, 0.5);
     wizard->next();
 
-    // 6. Summary and publish.
-    QVERIFY(wizard->summaryPage()->cardText().contains("Scale_L2O"));
+    // 6. Summary and publish: a 16-sample model does not beat FBP on its validation images, so it is refused
+    // until the research override is ticked.
+    ui::SummaryPage* summary = wizard->summaryPage();
+    QVERIFY(summary->cardText().contains("Scale_L2O"));
+    std::ifstream(wizard->session().workDir().toStdString() + "/model.json") >> card;
+    qInfo("validation: model %.2f dB, FBP %.2f dB", card["validation"]["psnr"].get<double>(),
+          card["validation"]["fbp_psnr"].get<double>());
+    QVERIFY(card["validation"]["psnr"].get<double>() < card["validation"]["fbp_psnr"].get<double>());
+    auto* warning = summary->findChild<QLabel*>("baselineWarning");
+    auto* allow = summary->findChild<QCheckBox*>("allowBelowFbp");
+    QVERIFY(warning && allow);
+    QVERIFY(!warning->isHidden() && !allow->isHidden());
+    QVERIFY(warning->text().contains("not above FBP's"));
     QSignalSpy published(wizard, &ui::TrainingWizard::modelPublished);
+    const QString folder = home.path() + "/TrustCT/models/wiztest";
+    wizard->accept();
+    QCOMPARE(published.count(), 0);
+    QVERIFY(!QFile::exists(folder));
+    QCOMPARE(wizard->currentId(), int(ui::TrainingWizard::Summary));
+    allow->setChecked(true);
     wizard->accept();
     QCOMPARE(published.count(), 1);
-    const QString folder = home.path() + "/TrustCT/models/wiztest";
     for (const char* f : {"model.pt", "model.json", "MODEL_CARD.md", "calibration.json"})
       QVERIFY2(QFile::exists(folder + "/" + f), f);
 

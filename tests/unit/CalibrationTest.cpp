@@ -2,8 +2,10 @@
 #include <torch/torch.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 
 #include "certs/CertificateCalibration.h"
 #include "certs/Certifier.h"
@@ -96,6 +98,45 @@ TEST(Calibration, JsonRoundTripAndMismatchRefusal) {
   EXPECT_THROW(CertificateCalibration::load(path), InputError);
 }
 
+// Defect 2 of the hardening issue: an edited calibration must not certify.
+TEST(Calibration, AnEditedOrUnsealedFileIsRefusedAndTheGeometryItSaysMustMatch) {
+  CertificateCalibration cal;
+  const Geometry g = Geometry::paperDefault();
+  cal.geometry = g.toJson();
+  cal.geometryFingerprint = g.fingerprint();
+  cal.modelId = "tv";
+  cal.modelFingerprint = "abc";
+  cal.properties["fidelity"] = twenty();
+  std::reverse(cal.properties["fidelity"].values.begin(), cal.properties["fidelity"].values.end());  // unsorted is fine
+  const std::string path = (std::filesystem::temp_directory_path() / ("trustct_cal_seal_" + std::to_string(::getpid()) + ".json")).string();
+  cal.save(path);
+  EXPECT_NO_THROW(CertificateCalibration::load(path));
+  nlohmann::json j;
+  std::ifstream(path) >> j;
+  const auto rewrite = [&](const nlohmann::json& content) { std::ofstream(path) << content.dump(1); };
+  const auto refusedWith = [&](const std::string& fragment) {
+    try {
+      CertificateCalibration::load(path);
+      return false;
+    } catch (const InputError& e) {
+      return std::string(e.what()).find(fragment) != std::string::npos;
+    }
+  };
+  nlohmann::json scaled = j;  // every value ×1e6: everything would pass
+  for (auto& v : scaled["properties"]["fidelity"]["values"]) v = v.get<double>() * 1e6;
+  rewrite(scaled);
+  EXPECT_TRUE(refusedWith("checksum does not match"));
+  nlohmann::json unsealed = j;
+  unsealed.erase("sha256");
+  rewrite(unsealed);
+  EXPECT_TRUE(refusedWith("has no checksum"));
+  // A geometry object that is not the one its fingerprint names (sealed, so only the comparison catches it).
+  cal.geometry["num_angles"] = 60;
+  cal.save(path);
+  EXPECT_THROW(CertificateCalibration::load(path).requireCompatible(g, "tv", "abc", path), InputError);
+  std::filesystem::remove(path);
+}
+
 TEST(Certifier, ReportsEveryApplicablePropertyAndTheWorstLabel) {
   const auto op = RadonOperator::forGeometry(Geometry::paperDefault());
   CertificateCalibration cal;
@@ -105,6 +146,7 @@ TEST(Certifier, ReportsEveryApplicablePropertyAndTheWorstLabel) {
   Certifier certifier(CertificateSuite::standard(), cal);
   torch::Tensor x = torch::full({128, 128}, 0.5);
   x[0][0] = 1.5;  // one pixel outside the box
+  x[0][1] = -0.5 * BoxConstraintProperty::kSlack;  // one within a grey level of it: not counted
   const torch::Tensor d = op->forward(x.unsqueeze(0))[0];
   const CertificateReport r = certifier.certify("fbp", {x, d, op.get(), std::nullopt});
   ASSERT_EQ(r.certificates.size(), 3u);  // no iterate residual for a direct method
@@ -112,7 +154,7 @@ TEST(Certifier, ReportsEveryApplicablePropertyAndTheWorstLabel) {
   EXPECT_EQ(r.find("total_variation")->label, Label::Fail);
   EXPECT_EQ(r.find("total_variation")->basis, "uncalibrated");
   EXPECT_EQ(r.find("box")->label, Label::Fail);
-  EXPECT_NEAR(r.find("box")->value, 0.5, 1e-6);
+  EXPECT_NEAR(r.find("box")->value, 0.5 - BoxConstraintProperty::kSlack, 1e-6);
   EXPECT_NEAR(r.find("box")->extras.at("percent_outside"), 100.0 / 16384, 1e-9);
   EXPECT_EQ(r.find("fidelity")->label, Label::Pass);
   EXPECT_EQ(r.overall, Label::Fail);

@@ -285,3 +285,35 @@ TEST(ConvergentL2O, ContractionIsWrittenOnlyWhenSetAndChecked) {
   auto to = makeLearnedModel(spec, op);
   EXPECT_NO_THROW(to->initialiseFrom(*from));
 }
+
+TEST(ConvergentL2O, FixedKScaleHoldsTheScaleItStartsFromAndOnlyThat) {
+  torch::manual_seed(9);
+  const auto op = tinyOperator();
+  auto trained = makeLearnedModel(shrinkageSpec(), op);
+  {
+    torch::NoGradGuard noGrad;  // a K of another scale than the fresh model's
+    dynamic_cast<L2OModel&>(*trained).net()->named_parameters()["K"].mul_(0.5);
+  }
+  ModelSpec spec = shrinkageSpec();
+  spec.fixedKScale = true;
+  EXPECT_EQ(ModelSpec::fromJson(spec.toJson(), "test").fixedKScale, true);
+  EXPECT_FALSE(shrinkageSpec().toJson().contains("k_scale"));  // older cards keep their fingerprints
+  auto model = makeLearnedModel(spec, op);
+  model->initialiseFrom(*trained);  // holds the trained K's scale, not the fresh model's
+  const ConvL2ONet net = dynamic_cast<L2OModel&>(*model).net();
+  const double held = net->kFrobeniusNorm();
+  EXPECT_NEAR(held, dynamic_cast<L2OModel&>(*trained).net()->kFrobeniusNorm(), 1e-6);
+  torch::Tensor k = net->named_parameters()["K"];
+  const torch::Tensor before = k.detach().clone();
+  {
+    torch::NoGradGuard noGrad;  // an optimiser step that shrinks K and changes its shape
+    k.mul_(0.3);
+    k[0].add_(0.05);
+  }
+  model->afterOptimizerStep();
+  EXPECT_NEAR(net->kFrobeniusNorm(), held, 1e-5 * held);
+  EXPECT_FALSE(torch::allclose(k, before));  // the shape moved, the scale did not
+  // The held scale travels with the weights (a buffer): a resumed or loaded model keeps it.
+  EXPECT_TRUE(model->module().named_buffers().contains("K_scale"));
+  EXPECT_FALSE(trained->module().named_buffers().contains("K_scale"));
+}

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -163,13 +164,43 @@ TEST(StepSizeSearch, ReportsEveryTrialAndLogsTheBest) {
   fs::remove_all(dir);
 }
 
+TEST(UserModels, AModelThatDoesNotBeatFbpIsNotPublished) {
+  const auto op = RadonOperator::forGeometry(Geometry::paperDefault());
+  const fs::path dir = freshDir("publish-baseline");
+  const fs::path work = dir / "work", root = dir / "models";
+  const auto model = tinyScaleL2O(op);
+  std::ofstream(dir / "calibration.json") << "{}";  // publishing copies it; its content is the CLI's concern
+  const auto publish = [&](const nlohmann::json& card, PublishOptions options = {}) {
+    saveModel(*model, op->geometry(), work.string(), card);
+    return publishModel(work.string(), (dir / "calibration.json").string(), root.string(), "mine", options);
+  };
+  const nlohmann::json below = {{"validation", {{"count", 4}, {"psnr", 8.45}, {"fbp_psnr", 21.3}}},
+                                {"test", {{"count", 20}, {"psnr", 30.0}, {"fbp_psnr", 21.0}}}};
+  EXPECT_NE(baselineProblem(below).find("validation PSNR (8.45 dB on 4 images) is not above FBP's"), std::string::npos);
+  try {
+    publish(below);
+    ADD_FAILURE() << "a model below FBP was published";
+  } catch (const BelowBaselineError& e) {
+    EXPECT_NE(std::string(e.what()).find((work / "model.json").string()), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(root / "mine"));
+  // No comparison recorded: refused too (an older card); a non-finite PSNR is not above anything.
+  EXPECT_THROW(publish({{"training", {{"command", "test"}}}}), BelowBaselineError);
+  EXPECT_THROW(publish({{"validation", {{"psnr", std::nan("")}, {"fbp_psnr", 20.0}}}}), BelowBaselineError);
+  // The test set decides only without a validation set; the research override publishes anyway.
+  EXPECT_EQ(baselineProblem({{"test", {{"psnr", 22.0}, {"fbp_psnr", 21.0}}}}), "");
+  EXPECT_EQ(publish(below, PublishOptions{true}), (root / "mine").string());
+  fs::remove_all(dir);
+}
+
 TEST(UserModels, PublishRegistersTheModelWithItsOwnCalibration) {
   const auto op = RadonOperator::forGeometry(Geometry::paperDefault());
   const auto env = ReconstructionEnvironment{op, torch::kCPU, ""};
   const fs::path dir = freshDir("publish");
   const fs::path work = dir / "work", root = dir / "models";
   const auto model = tinyScaleL2O(op);
-  saveModel(*model, op->geometry(), work.string(), {{"training", {{"command", "test"}}}});
+  saveModel(*model, op->geometry(), work.string(),
+            {{"training", {{"command", "test"}}}, {"validation", {{"count", 4}, {"psnr", 25.0}, {"fbp_psnr", 21.0}}}});
   EXPECT_THROW(checkUserModelName("../evil"), UsageError);
   EXPECT_THROW(publishModel(work.string(), (work / "calibration.json").string(), root.string(), "mine"), InputError);
 

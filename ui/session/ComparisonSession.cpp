@@ -55,11 +55,24 @@ void ComparisonSession::loadCertifier() {
     certifierProblem_ = QString::fromStdString(e.what());
   }
   runner_->setCertifier(certifier_);
+  // Shipped methods with a calibration of their own (resources/calibration/<id>.json) are certified with it.
+  for (const std::string& id : MethodRegistry::instance().ids()) {
+    const std::string file = Certifier::calibrationPathFor(env_, id);
+    if (file == Certifier::defaultCalibrationPath(env_)) continue;
+    try {
+      runner_->setMethodCertifier(id, std::make_shared<const Certifier>(Certifier::load(file, env_)));
+    } catch (const std::exception& e) {
+      runner_->setMethodCertifier(id, nullptr);
+      methodCertifierProblems_.push_back(tr("%1: no certificates: %2").arg(QString::fromStdString(id), e.what()));
+    }
+  }
 }
 
 QString ComparisonSession::userModelsFolder() { return QString::fromStdString(defaultUserModelsRoot()); }
 
 void ComparisonSession::loadUserModels() {
+  for (const QString& problem : methodCertifierProblems_) Q_EMIT message(problem, 10000);
+  methodCertifierProblems_.clear();
   const std::string root = userModelsFolder().toStdString();
   registerUserModels(root);
   // Each user model is certified with the calibration made with it (bound to its weights' fingerprint).

@@ -40,8 +40,8 @@ class ComparisonSession : public QObject {
   // The demo case: the same Ellipses phantom (seed 7) as `trustct-cli demo`, inside the calibration's distribution.
   static constexpr const char* kDemoOrigin = "demo:ellipses:7";
 
-  // Loads the default calibration; loadUserModels() adds the user's models (called by the window once it
-  // listens to message(), so a model without certificates is reported).
+  // Loads the default calibration and the shipped methods' own; loadUserModels() adds the user's models
+  // (called by the window once it listens to message(), so a model without certificates is reported).
   explicit ComparisonSession(ReconstructionEnvironment env, QObject* parent = nullptr);
   ~ComparisonSession() override;  // discards a run in progress
 
@@ -94,6 +94,7 @@ class ComparisonSession : public QObject {
   ReconstructionEnvironment env_;
   std::shared_ptr<const Certifier> certifier_;
   QString certifierProblem_;
+  QStringList methodCertifierProblems_;  // shipped methods whose own calibration failed to load
   std::optional<CaseData> case_;
   ReconstructionRunner* runner_;
   CaseLoader* loader_;

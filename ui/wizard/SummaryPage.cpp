@@ -1,9 +1,12 @@
 #include "ui/wizard/SummaryPage.h"
 
+#include <QCheckBox>
 #include <QFile>
 #include <QLabel>
 #include <QTextBrowser>
 #include <QVBoxLayout>
+
+#include <fstream>
 
 #include "recon/learned/models/UserModels.h"
 
@@ -18,8 +21,16 @@ SummaryPage::SummaryPage(WizardSession& session, QWidget* parent) : QWizardPage(
   target_ = new QLabel(this);
   target_->setWordWrap(true);
   target_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  baseline_ = new QLabel(this);
+  baseline_->setObjectName("baselineWarning");
+  baseline_->setWordWrap(true);
+  baseline_->setStyleSheet("color: #b00020");
+  allowBelow_ = new QCheckBox(tr("Save it anyway, for research only (it reconstructs worse than FBP)"), this);
+  allowBelow_->setObjectName("allowBelowFbp");
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(card_, 1);
+  layout->addWidget(baseline_);
+  layout->addWidget(allowBelow_);
   layout->addWidget(target_);
   setButtonText(QWizard::FinishButton, tr("Save model"));
 }
@@ -41,6 +52,13 @@ void SummaryPage::initializePage() {
                   .arg(c.failThreshold(), 0, 'g', 4);
   }
   card_->setMarkdown(text);
+  std::ifstream in(session_.workDir().toStdString() + "/model.json");
+  const nlohmann::json model = nlohmann::json::parse(in, nullptr, false);
+  const std::string problem = baselineProblem(model.is_object() ? model : nlohmann::json::object());
+  baseline_->setText(tr("Not ready to use: %1. Train longer or on more data.").arg(QString::fromStdString(problem)));
+  baseline_->setVisible(!problem.empty());
+  allowBelow_->setChecked(false);
+  allowBelow_->setVisible(!problem.empty());
   target_->setText(tr("Saves as method <b>user:%1</b> into <code>%2/%1</code>").arg(session_.name, session_.modelsRoot));
 }
 
@@ -50,7 +68,8 @@ bool SummaryPage::validatePage() {
   try {
     published_ = QString::fromStdString(publishModel(session_.workDir().toStdString(),
                                                      session_.calibrationFile().toStdString(),
-                                                     session_.modelsRoot.toStdString(), session_.name.toStdString()));
+                                                     session_.modelsRoot.toStdString(), session_.name.toStdString(),
+                                                     PublishOptions{allowBelow_->isChecked()}));
   } catch (const std::exception& e) {
     target_->setText(tr("Cannot save: %1").arg(QString::fromStdString(e.what())));
     return false;

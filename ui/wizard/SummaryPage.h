@@ -1,10 +1,12 @@
 #pragma once
 // Page 6: the model card as it will be saved, the calibration in one line per property, and where
-// Finish publishes the model (the user's model folder), after which the main window offers it.
+// Finish publishes the model (the user's model folder), after which the main window offers it. A model that
+// does not beat FBP on its validation images is refused unless the research override is ticked.
 #include <QWizardPage>
 
 #include "ui/wizard/WizardSession.h"
 
+class QCheckBox;
 class QLabel;
 class QTextBrowser;
 
@@ -26,6 +28,8 @@ class SummaryPage : public QWizardPage {
   WizardSession& session_;
   QTextBrowser* card_;
   QLabel* target_;
+  QLabel* baseline_;       // why the model is below FBP (hidden when it is not)
+  QCheckBox* allowBelow_;  // the research override
   QString published_;
 };
 

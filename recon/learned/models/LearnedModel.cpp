@@ -62,6 +62,7 @@ nlohmann::json ModelSpec::toJson() const {
     if (rLipschitz > 0) j["r_lipschitz"] = rLipschitz;
     if (relaxation != 1.0) j["relaxation"] = relaxation;
     if (contraction != 1.0) j["contraction"] = contraction;
+    if (fixedKScale) j["k_scale"] = "fixed";
   }
   if (kind == ModelKind::FFpn) j["lipschitz_gamma"] = lipschitzGamma;
   if (kind == ModelKind::UNet && boxOutput) j["box_output"] = true;  // only when set: older cards stay as they are
@@ -91,6 +92,10 @@ ModelSpec ModelSpec::fromJson(const nlohmann::json& j, const std::string& source
     if (j.contains("r_lipschitz")) s.rLipschitz = j.at("r_lipschitz").get<double>();
     if (j.contains("relaxation")) s.relaxation = j.at("relaxation").get<double>();
     if (j.contains("contraction")) s.contraction = j.at("contraction").get<double>();
+    if (j.contains("k_scale")) {
+      if (j.at("k_scale").get<std::string>() != "fixed") throw InputError(source, "model architecture: unknown k_scale");
+      s.fixedKScale = true;
+    }
     if (j.contains("box_output")) s.boxOutput = j.at("box_output").get<bool>();
     if (s.maxIterations < 1 || !(s.tolerance >= 0) || s.channels < 0 || !(s.rLipschitz >= 0) ||
         !(s.relaxation >= 1.0 && s.relaxation < 2.0) || !(s.contraction > 0 && s.contraction <= 1.0))
@@ -122,7 +127,7 @@ void LearnedModel::initialiseFrom(const LearnedModel& trained) {
   // bound is enforced on the copied weights).
   auto weightsLayout = [](const ModelSpec& s) {
     nlohmann::json j = s.trainedJson();
-    for (const char* key : {"box_output", "contraction", "relaxation"}) j.erase(key);
+    for (const char* key : {"box_output", "contraction", "relaxation", "k_scale"}) j.erase(key);
     if (j.value("r_lipschitz", 0.0) > 0) j["r_lipschitz"] = "bounded";
     return j;
   };
@@ -132,7 +137,8 @@ void LearnedModel::initialiseFrom(const LearnedModel& trained) {
   torch::NoGradGuard noGrad;
   const auto from = trained.module().named_parameters(), fromBuffers = trained.module().named_buffers();
   for (auto& p : module().named_parameters()) p.value().copy_(from[p.key()]);
-  for (auto& b : module().named_buffers()) b.value().copy_(fromBuffers[b.key()]);
+  for (auto& b : module().named_buffers())  // a buffer only this spec has (K_scale) keeps its value
+    if (const torch::Tensor* from = fromBuffers.find(b.key())) b.value().copy_(*from);
 }
 
 std::string LearnedModel::weightsFingerprint() const {
@@ -157,7 +163,7 @@ torch::Tensor learnedModelFbp(const FilteredBackProjection& fbp, const torch::Te
 L2OModel::L2OModel(const ModelSpec& spec, std::shared_ptr<const RadonOperator> op)
     : LearnedModel(spec), op_(std::move(op)),
       net_(spec.channels, spec.kind == ModelKind::ImplicitL2O, spec.steps, spec.prox, spec.rLipschitz,
-           spec.contraction) {
+           spec.contraction, spec.fixedKScale) {
   // A shrinkage prox starts as TV-Min (ConvL2ONetImpl::initialiseAsTv); loaded weights replace this.
   if (spec.prox == ConvL2ONetImpl::Prox::Shrinkage) net_->initialiseAsTv();
   net_->enforceConvergenceRegion();
@@ -212,6 +218,7 @@ void L2OModel::initialiseFrom(const LearnedModel& trained) {
     LearnedModel::initialiseFrom(trained);
   else
     net_->embed(*l2o->net_);
+  net_->holdKScale();  // the trained K's scale, not this model's initial one
   net_->enforceConvergenceRegion(ConvL2ONetImpl::kFreshNormIterations);  // this spec's bounds, from step 0
 }
 

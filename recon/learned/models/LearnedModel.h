@@ -38,6 +38,7 @@ struct ModelSpec {
   double rLipschitz = 0;                  // L2O: spectral bound of N's convolutions (0: none)
   double relaxation = 1.0;                // L2O: over-relaxation ρ of the L-ADMM solve (LAdmmOptions)
   double contraction = 1.0;               // L2O: the learned prox scaled by 0 < c ≤ 1 (ConvL2ONetImpl)
+  bool fixedKScale = false;               // L2O: ‖K‖_F held at its starting value (ConvL2ONetImpl)
   bool boxOutput = false;                 // U-Net: output projected onto [0, 1]
 
   static ModelSpec defaults(ModelKind kind);

@@ -22,7 +22,7 @@ constexpr double kRSlope = 0.1;  // R's leaky ReLU
 }  // namespace
 
 ConvL2ONetImpl::ConvL2ONetImpl(int channels, bool trainSteps, Steps initial, Prox prox, double rLipschitz,
-                               double contraction)
+                               double contraction, bool fixedKScale)
     : channels_(channels), trainSteps_(trainSteps), prox_(prox), rLipschitz_(rLipschitz), contraction_(contraction) {
   TORCH_CHECK(channels >= 1, "ConvL2ONet: channels must be >= 1");
   TORCH_CHECK(contraction > 0 && contraction <= 1, "ConvL2ONet: contraction must be in (0, 1]");
@@ -45,6 +45,7 @@ ConvL2ONetImpl::ConvL2ONetImpl(int channels, bool trainSteps, Steps initial, Pro
   logLambda_ = scalar("log_lambda", std::log(initial.lambda));
   s_ = scalar("s", initial.s);
   clampSteps();
+  if (fixedKScale) kScale_ = register_buffer("K_scale", torch::zeros({}));
   if (rLipschitz > 0) {
     kVector_ = register_buffer("K_u", torch::randn({1, 1, 128, 128}));
     for (size_t i = 0; i < rWeight_.size(); ++i)
@@ -125,11 +126,23 @@ double ConvL2ONetImpl::kNorm(int64_t size, int iterations) const {
                    [&](const torch::Tensor& t) { return applyKt(t); }, iterations);
 }
 
+double ConvL2ONetImpl::kFrobeniusNorm() const { return kWeight_.detach().norm().item<double>(); }
+
+void ConvL2ONetImpl::holdKScale() {
+  torch::NoGradGuard noGrad;
+  if (kScale_.defined()) kScale_.fill_(kFrobeniusNorm());
+}
+
 void ConvL2ONetImpl::enforceConvergenceRegion(int powerIterations) {
   clampSteps();
+  torch::NoGradGuard noGrad;
+  if (kScale_.defined()) {
+    if (!(kScale_.item<double>() > 0)) kScale_.fill_(kFrobeniusNorm());  // the scale training starts from
+    const double norm = kFrobeniusNorm();
+    if (norm > 0) kWeight_.mul_(kScale_.item<double>() / norm);
+  }
   if (!(rLipschitz_ > 0)) return;
   if (powerIterations > 0) normIterations_ = powerIterations;
-  torch::NoGradGuard noGrad;
   // λα ≤ 1 (only Implicit L2O's steps move).
   const double logSum = logAlpha_.item<double>() + logLambda_.item<double>();
   if (logSum > 0) logLambda_.sub_(logSum);

@@ -29,8 +29,12 @@ class ConvL2ONetImpl : public torch::nn::Module, public LAdmmProblem {
   // and, with it, ‖K‖ so that αβ(‖K‖² + ‖A‖²) ≤ 0.98 (L-ADMM's convergence region); 0 leaves both free.
   // contraction c ∈ (0, 1] scales the prox's output: c·R is the prox of a strongly convex prior when R is
   // nonexpansive, so L-ADMM converges linearly instead of at its O(1/k) rate (docs/learned-methods.md).
+  // fixedKScale: ‖K‖_F stays at its value when training starts (weight normalisation with a frozen gain).
+  // With a contracted prox the prior is strongly convex in Kx, so a smaller K buys a weaker quadratic
+  // penalty (sharper edges) with a slower iteration; holding K's scale leaves training only K's shape
+  // and N to improve the image (docs/learned-methods.md, "Session 11").
   ConvL2ONetImpl(int channels, bool trainSteps, Steps initial, Prox prox = Prox::Residual, double rLipschitz = 0,
-                 double contraction = 1.0);
+                 double contraction = 1.0, bool fixedKScale = false);
 
   torch::Tensor applyK(const torch::Tensor& x) const override;
   torch::Tensor applyKt(const torch::Tensor& p) const override;
@@ -44,7 +48,8 @@ class ConvL2ONetImpl : public torch::nn::Module, public LAdmmProblem {
   Steps stepValues() const;
   torch::Tensor delta(const torch::Tensor& d) const;  // (B): e^s·‖d_b‖
   void clampSteps();
-  // After each optimiser step: clampSteps(), and with rLipschitz > 0 also λα ≤ 1, N's convolutions
+  // After each optimiser step: clampSteps(), K back to its held scale (fixedKScale; the first call records
+  // it), and with rLipschitz > 0 also λα ≤ 1, N's convolutions
   // rescaled to spectral norm ≤ rLipschitz and K to αβ(‖K‖² + 1) ≤ 0.98 (norms by power iteration with
   // persistent vectors, so a few iterations per step suffice; `powerIterations` > 0 overrides that count,
   // e.g. kFreshNormIterations after weights were replaced).
@@ -56,6 +61,9 @@ class ConvL2ONetImpl : public torch::nn::Module, public LAdmmProblem {
   void initialiseAsTv();
   // The spectral norm of K (‖K‖₂ as an operator on images of `size`²), by power iteration.
   double kNorm(int64_t size = 128, int iterations = 50) const;
+  double kFrobeniusNorm() const;
+  bool fixedKScale() const { return kScale_.defined(); }
+  void holdKScale();  // fixedKScale: hold K at its current ‖K‖_F (after a trained model's weights replaced it)
   // The step-size parameters when they train (Implicit L2O), else empty.
   std::vector<torch::Tensor> stepParameters() const;
 
@@ -89,6 +97,7 @@ class ConvL2ONetImpl : public torch::nn::Module, public LAdmmProblem {
   torch::Tensor kVector_;
   std::vector<torch::Tensor> rVectors_;
   int normIterations_ = 3;  // power iterations at the next enforceConvergenceRegion()
+  torch::Tensor kScale_;    // fixedKScale: the held ‖K‖_F (a buffer; 0 until the first enforceConvergenceRegion)
 };
 TORCH_MODULE(ConvL2ONet);
 

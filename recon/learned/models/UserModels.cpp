@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <cstdlib>
 #include <fstream>
@@ -96,12 +98,45 @@ void registerUserModels(const std::string& root, MethodRegistry& registry) {
   }
 }
 
+std::string baselineProblem(const nlohmann::json& card) {
+  for (const char* set : {"validation", "test"}) {
+    const nlohmann::json block = card.value(set, nlohmann::json::object());
+    if (!block.is_object() || !block.contains("fbp_psnr")) continue;
+    // A PSNR that is not a number (JSON null: a NaN when written) is not above anything.
+    const auto number = [&](const char* key) {
+      const auto it = block.find(key);
+      return it != block.end() && it->is_number() ? it->get<double>() : std::nan("");
+    };
+    const double model = number("psnr"), fbp = number("fbp_psnr");
+    if (std::isfinite(model) && std::isfinite(fbp) && model > fbp) return {};
+    char text[256];
+    std::snprintf(text, sizeof text,
+                  "the model's %s PSNR (%.2f dB on %lld images) is not above FBP's on the same images (%.2f dB): "
+                  "it reconstructs worse than the filtered back-projection it starts from",
+                  set, model, static_cast<long long>(std::isfinite(number("count")) ? number("count") : 0), fbp);
+    return text;
+  }
+  return "its card records no comparison with FBP (no validation or test PSNR beside FBP's): retrain it with "
+         "this version of TrustCT";
+}
+
+void checkPublishable(const std::string& modelDirectory, const PublishOptions& options) {
+  if (options.allowBelowFbp) return;
+  const fs::path cardPath = fs::path(modelDirectory) / "model.json";
+  std::ifstream in(cardPath);
+  const nlohmann::json card = nlohmann::json::parse(in, nullptr, false);
+  if (const std::string problem = baselineProblem(card.is_object() ? card : nlohmann::json::object()); !problem.empty())
+    throw BelowBaselineError(cardPath.string(), "not published: " + problem +
+                                                    " (to publish it anyway for research, allow models below FBP)");
+}
+
 std::string publishModel(const std::string& modelDirectory, const std::string& calibrationFile, const std::string& root,
-                         const std::string& name) {
+                         const std::string& name, const PublishOptions& options) {
   checkUserModelName(name);
   if (const std::string problem = storedModelProblem(modelDirectory); !problem.empty())
     throw InputError(modelDirectory, problem);
   if (!fs::exists(calibrationFile)) throw InputError(calibrationFile, "calibration file not found");
+  checkPublishable(modelDirectory, options);
   std::error_code ec;
   fs::create_directories(root, ec);
   if (ec) throw InputError(root, "cannot create the model folder: " + ec.message());

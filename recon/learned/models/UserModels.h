@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "recon/core/Errors.h"
 #include "recon/learned/models/LearnedMethods.h"
 #include "recon/methods/MethodRegistry.h"
 
@@ -30,10 +31,31 @@ std::unique_ptr<LearnedMethod> loadUserModel(const ReconstructionEnvironment& en
 // Adds user:<name> for every model under `root` (re-registering replaces, so a re-published model is seen).
 void registerUserModels(const std::string& root, MethodRegistry& registry = MethodRegistry::instance());
 
+// Why the model card `card` (model.json) must not be published: its validation PSNR (the test PSNR where it
+// had no validation set) is not above FBP's on the same images, or the card records no such comparison.
+// Empty: it may. A model below the FBP it starts from would be offered, and certified with a calibration
+// of its own outputs, as a reconstruction worse than the plainest one (docs/researcher-guide.md, "Publishing").
+std::string baselineProblem(const nlohmann::json& card);
+
+// The refusal of publishModel for baselineProblem, so that callers can offer the research override.
+class BelowBaselineError : public InputError {
+ public:
+  using InputError::InputError;
+};
+
+struct PublishOptions {
+  bool allowBelowFbp = false;  // research: publish a model that does not beat FBP (the card keeps its numbers)
+};
+
+// BelowBaselineError naming model.json when baselineProblem() objects to the model in `modelDirectory` and
+// the options do not allow it (callers check before calibrating, publishModel again before writing).
+void checkPublishable(const std::string& modelDirectory, const PublishOptions& options = {});
+
 // Copies model.pt, model.json, MODEL_CARD.md from `modelDirectory` and `calibrationFile` as calibration.json
 // into <root>/<name>/: assembled in a temporary folder beside it and renamed into place, replacing an older
-// model of that name only once the new one is complete. Returns the published folder.
+// model of that name only once the new one is complete. Returns the published folder; checkPublishable()
+// first (nothing written when it refuses).
 std::string publishModel(const std::string& modelDirectory, const std::string& calibrationFile, const std::string& root,
-                         const std::string& name);
+                         const std::string& name, const PublishOptions& options = {});
 
 }  // namespace trustct

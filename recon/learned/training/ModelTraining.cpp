@@ -47,6 +47,15 @@ TrainingOutcome trainModel(const TrainingPlan& plan, const ReconstructionEnviron
       1000 * std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / double(test.size());
   outcome.testCount = test.size();
   const TrainingOptions& options = plan.options;
+  // The validation PSNR of the weights written (the last epoch's, or measured now when the run stopped
+  // inside an epoch) beside FBP's on the same images: what publishing a model is judged on.
+  const bool validatedLast =
+      !result.history.empty() && result.history.back().value("steps", int64_t(-1)) == result.steps;
+  const double validationPsnr =
+      validation.size() == 0 || validatedLast
+          ? result.validationPsnr
+          : meanPsnrAcrossRanks(*model, validation, env.device, options.validationIterations, 8, nullptr,
+                                plan.group.get());
   nlohmann::json card = {
       {"training",
        {{"command", plan.command},
@@ -72,7 +81,13 @@ TrainingOutcome trainModel(const TrainingPlan& plan, const ReconstructionEnviron
         {"psnr", outcome.testPsnr},
         {"ssim", outcome.testSsim},
         {"max_iterations", plan.spec.maxIterations},
-        {"ms_per_slice", outcome.msPerSlice}}}};
+        {"ms_per_slice", outcome.msPerSlice},
+        {"fbp_psnr", fbpPsnr(test)}}}};
+  if (validation.size() > 0)
+    card["validation"] = {{"count", validation.size()},
+                          {"psnr", validationPsnr},
+                          {"fbp_psnr", fbpPsnr(validation)},
+                          {"max_iterations", options.validationIterations}};
   if (options.ratePenalty > 0)
     card["training"]["rate_penalty"] = {{"weight", options.ratePenalty}, {"target", options.rateTarget}};
   if (options.earlyLossWeight > 0)

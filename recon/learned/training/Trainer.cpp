@@ -122,6 +122,12 @@ double meanPsnrAcrossRanks(LearnedModel& model, const TrainingSet& data, const t
   return sums[0] / double(data.size());
 }
 
+double fbpPsnr(const TrainingSet& data) {
+  double sum = 0;
+  for (int64_t i = 0; i < data.size(); ++i) sum += psnr(data.fbp[i][0], data.images[i][0]);
+  return data.size() > 0 ? sum / double(data.size()) : 0.0;
+}
+
 namespace {
 
 // Adam over the weights, plus a second parameter group for trainable step sizes: a step size moves the

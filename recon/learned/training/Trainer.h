@@ -144,5 +144,8 @@ double meanPsnr(LearnedModel& model, const TrainingSet& data, const torch::Devic
 double meanPsnrAcrossRanks(LearnedModel& model, const TrainingSet& data, const torch::Device& device,
                            int maxIterations, int batch, JobContext* ctx, DistributedGroup* group,
                            double* meanSsim = nullptr);
+// Mean PSNR of the set's own FBP images (Hann filter, clamped: the learned models' warm start), the
+// baseline a learned model has to beat on the same images (publishModel refuses a model below it).
+double fbpPsnr(const TrainingSet& data);
 
 }  // namespace trustct
