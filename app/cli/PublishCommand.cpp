@@ -39,9 +39,10 @@ int runPublish(const Args& args) {
   const auto method = loadUserModel(env, directory, name);
 
   std::string calibrationFile = cl.value("calibration");
+  CertificateCalibration calibration;
   if (!calibrationFile.empty()) {
-    CertificateCalibration::load(calibrationFile)
-        .requireCompatible(env.geometry(), method->id(), method->fingerprint(), calibrationFile);
+    calibration = CertificateCalibration::load(calibrationFile);
+    calibration.requireCompatible(env.geometry(), method->id(), method->fingerprint(), calibrationFile);
   } else {
     const long long count = cl.integer("count", 20, 1000000);  // calibrate() needs at least 20 samples
     const SimulatedDataset data(env.op, PhantomKind::Ellipses, count,
@@ -51,19 +52,17 @@ int runPublish(const Args& args) {
     ProgressPrinter progress(cl.has("progress"));
     JobContext ctx("calibrate");
     const InterruptScope interruptible(ctx);
-    CertificateCalibration cal;
     ctx.run([&](JobContext& c) {
-      cal = calibrate(env, *method, suiteForModel(*method), data, defaults.pPass, defaults.pFail, c);
+      calibration = calibrate(env, *method, suiteForModel(*method), data, defaults.pPass, defaults.pFail, c);
     });
-    cal.provenance = "trustct-cli publish: calibrate --model " + method->id() + " --count " + std::to_string(count) +
+    calibration.provenance = "trustct-cli publish: calibrate --model " + method->id() + " --count " + std::to_string(count) +
                      " --seed " + cl.value("seed") + " --noise " + cl.value("noise");
     calibrationFile = (std::filesystem::path(directory) / "calibration.json").string();
-    cal.save(calibrationFile);
+    calibration.save(calibrationFile);
   }
   const std::string published = publishModel(directory, calibrationFile, root, name, options);
   std::printf("published %s (%s) to %s, certified with calibration %s\n", method->id().c_str(),
-              method->fingerprint().c_str(), published.c_str(),
-              CertificateCalibration::load(userCalibrationPath(published)).fingerprint().c_str());
+              method->fingerprint().c_str(), published.c_str(), calibration.fingerprint().c_str());
   return 0;
 }
 

@@ -64,14 +64,20 @@ TEST(Calibration, ExactlySatisfiedConstraintsPass) {
   EXPECT_EQ(box.label(1e-6), Label::Pass);
 }
 
-TEST(Calibration, JsonRoundTripAndMismatchRefusal) {
+// A calibration of fidelity alone, bound to `g` and model "tv" with fingerprint "abc".
+CertificateCalibration fidelityCalibration(const Geometry& g) {
   CertificateCalibration cal;
-  const Geometry g = Geometry::paperDefault();
   cal.geometry = g.toJson();
   cal.geometryFingerprint = g.fingerprint();
   cal.modelId = "tv";
   cal.modelFingerprint = "abc";
   cal.properties["fidelity"] = twenty();
+  return cal;
+}
+
+TEST(Calibration, JsonRoundTripAndMismatchRefusal) {
+  const Geometry g = Geometry::paperDefault();
+  CertificateCalibration cal = fidelityCalibration(g);
   cal.properties["fidelity"].source = "ground_truth";
   const std::string path = (std::filesystem::temp_directory_path() / "trustct_cal_test.json").string();
   cal.save(path);
@@ -100,13 +106,8 @@ TEST(Calibration, JsonRoundTripAndMismatchRefusal) {
 
 // Defect 2 of the hardening issue: an edited calibration must not certify.
 TEST(Calibration, AnEditedOrUnsealedFileIsRefusedAndTheGeometryItSaysMustMatch) {
-  CertificateCalibration cal;
   const Geometry g = Geometry::paperDefault();
-  cal.geometry = g.toJson();
-  cal.geometryFingerprint = g.fingerprint();
-  cal.modelId = "tv";
-  cal.modelFingerprint = "abc";
-  cal.properties["fidelity"] = twenty();
+  CertificateCalibration cal = fidelityCalibration(g);
   std::reverse(cal.properties["fidelity"].values.begin(), cal.properties["fidelity"].values.end());  // unsorted is fine
   const std::string path = (std::filesystem::temp_directory_path() / ("trustct_cal_seal_" + std::to_string(::getpid()) + ".json")).string();
   cal.save(path);
