@@ -863,17 +863,25 @@ class GuiTests : public QObject {
     QCOMPARE(saved.find(view->objectName().toStdString())->pPass, 0.5);
     wizard->next();
 
-    // 6. Summary and publish: a 16-sample model does not beat FBP on its validation images, so it is refused
-    // until the research override is ticked.
+    // 6. Summary and publish. The page shows the card's comparison with FBP as measured (a 16-sample model
+    // lands on either side of FBP depending on the machine's threads); then, so that the refusal is exercised
+    // on every machine, the card is rewritten to a validation below FBP: publishing is refused until the
+    // research override is ticked.
     ui::SummaryPage* summary = wizard->summaryPage();
     QVERIFY(summary->cardText().contains("Scale_L2O"));
-    std::ifstream(wizard->session().workDir().toStdString() + "/model.json") >> card;
-    qInfo("validation: model %.2f dB, FBP %.2f dB", card["validation"]["psnr"].get<double>(),
-          card["validation"]["fbp_psnr"].get<double>());
-    QVERIFY(card["validation"]["psnr"].get<double>() < card["validation"]["fbp_psnr"].get<double>());
+    const std::string cardPath = wizard->session().workDir().toStdString() + "/model.json";
+    std::ifstream(cardPath) >> card;
+    const double modelPsnr = card["validation"]["psnr"].get<double>();
+    const double fbpPsnr = card["validation"]["fbp_psnr"].get<double>();
+    qInfo("validation: model %.2f dB, FBP %.2f dB", modelPsnr, fbpPsnr);
     auto* warning = summary->findChild<QLabel*>("baselineWarning");
     auto* allow = summary->findChild<QCheckBox*>("allowBelowFbp");
     QVERIFY(warning && allow);
+    QCOMPARE(!warning->isHidden(), modelPsnr <= fbpPsnr);
+    QCOMPARE(!allow->isHidden(), modelPsnr <= fbpPsnr);
+    card["validation"]["psnr"] = fbpPsnr - 0.5;
+    std::ofstream(cardPath) << card.dump(2);
+    summary->initializePage();
     QVERIFY(!warning->isHidden() && !allow->isHidden());
     QVERIFY(warning->text().contains("not above FBP's"));
     QSignalSpy published(wizard, &ui::TrainingWizard::modelPublished);
