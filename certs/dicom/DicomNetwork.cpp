@@ -12,6 +12,8 @@
 #include <stdexcept>
 
 #include "recon/core/Errors.h"
+#include "recon/core/InputFile.h"
+#include "recon/io/dicom/DicomNesting.h"
 
 namespace trustct {
 namespace {
@@ -81,6 +83,7 @@ std::vector<StoreResult> store(const DicomNode& node, const std::vector<std::str
   std::vector<StoreResult> results;
   std::map<std::string, std::set<std::string>> contexts;  // SOP class → transfer syntaxes
   for (const auto& f : files) {
+    requireShallowNesting(readRegularFile(f), f);
     DcmFileFormat ff;
     const OFCondition c = ff.loadFile(f.c_str(), EXS_Unknown, EGL_noChange, 4096);
     if (c.bad()) throw InputError(f, std::string("not a readable DICOM file: ") + c.text());

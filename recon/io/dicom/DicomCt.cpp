@@ -23,6 +23,7 @@
 
 #include "recon/core/Errors.h"
 #include "recon/core/InputFile.h"
+#include "recon/io/dicom/DicomNesting.h"
 
 namespace trustct {
 namespace {
@@ -279,6 +280,7 @@ bool isDicomDirectory(const std::string& bytes) {
 std::vector<CtSlice> parseDicomCt(const std::string& bytes, const std::string& source) {
   if (bytes.empty()) throw InputError(source, "file is empty (0 bytes)");
   setUpDcmtk();
+  requireShallowNesting(bytes, source);  // before DCMTK's recursive parser can overflow the stack
   DcmInputBufferStream stream;
   stream.setBuffer(bytes.data(), static_cast<offile_off_t>(bytes.size()));
   stream.setEos();
