@@ -19,6 +19,21 @@ for f in usr/bin/trustct-cli usr/share/applications/trustct.desktop usr/share/me
          usr/share/icons/hicolor/scalable/apps/trustct.svg usr/share/trustct/resources/calibration/default.json; do
   [ -e "$work/root/$f" ] || { echo "FAIL: package lacks $f"; exit 1; }
 done
+# Man pages and completion: every subcommand has its section, and the completion offers the installed options.
+for page in trustct-cli trustct; do
+  [ -s "$work/root/usr/share/man/man1/$page.1" ] || { echo "FAIL: package lacks the man page $page.1"; exit 1; }
+  [ -s "$work/root/usr/share/bash-completion/completions/$page" ] || { echo "FAIL: package lacks the completion for $page"; exit 1; }
+done
+man -l "$work/root/usr/share/man/man1/trustct-cli.1" > "$work/man.txt" 2>/dev/null || cp "$work/root/usr/share/man/man1/trustct-cli.1" "$work/man.txt"
+for section in RECONSTRUCT EXPORT TRAIN VALIDATE-CERTIFICATES; do
+  grep -q "^$section" "$work/man.txt" || grep -q "^\.SH \"$section\"" "$work/man.txt" ||
+    { echo "FAIL: trustct-cli.1 has no $section section"; exit 1; }
+done
+grep -q -- "--calibration" "$work/man.txt" || { echo "FAIL: trustct-cli.1 lacks the options"; exit 1; }
+completed=$(PATH="$work/root/usr/bin:$PATH" bash -c 'source "$1"; COMP_WORDS=(trustct-cli reconstruct --calib); COMP_CWORD=2
+  _trustct_cli; echo "${COMPREPLY[*]}"' _ "$work/root/usr/share/bash-completion/completions/trustct-cli")
+[ "$completed" = "--calibration" ] || { echo "FAIL: completion of 'reconstruct --calib' gave '$completed'"; exit 1; }
+echo "man pages and completion installed"
 # Run from the scratch root with the source tree's resources out of reach.
 unset TRUSTCT_RESOURCES
 version=$("$work/root/usr/bin/trustct-cli" --version)
