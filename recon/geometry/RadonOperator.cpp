@@ -159,6 +159,7 @@ void RadonOperator::checkSinogramShape(const torch::Tensor& s, const std::string
   if (s.dim() < 2 || s.size(-2) != a || s.size(-1) != b)
     throw InputError(source, "wrong sinogram shape " + shapeText(s) + ": expected (" + std::to_string(a) + ", " +
                                  std::to_string(b) + ") for geometry " + geometry_.describe());
+  if (s.numel() == 0) throw InputError(source, "holds no sinograms (shape " + shapeText(s) + ")");
 }
 
 void RadonOperator::checkImageShape(const torch::Tensor& x, const std::string& source) const {
@@ -166,6 +167,7 @@ void RadonOperator::checkImageShape(const torch::Tensor& x, const std::string& s
   if (x.dim() < 2 || x.size(-2) != n || x.size(-1) != n)
     throw InputError(source, "wrong image shape " + shapeText(x) + ": expected (" + std::to_string(n) + ", " +
                                  std::to_string(n) + ") for geometry " + geometry_.describe());
+  if (x.numel() == 0) throw InputError(source, "holds no images (shape " + shapeText(x) + ")");
 }
 
 }  // namespace trustct

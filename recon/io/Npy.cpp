@@ -3,10 +3,11 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cctype>
+#include <map>
 #include <cstring>
 #include <fstream>
 #include <iterator>
-#include <sstream>
 
 #include "recon/core/AtomicFile.h"
 #include "recon/core/Errors.h"
@@ -15,20 +16,94 @@
 namespace trustct {
 namespace {
 
-std::string dictValue(const std::string& header, const std::string& key, const std::string& source) {
-  const size_t k = header.find("'" + key + "'");
-  if (k == std::string::npos) throw InputError(source, "not a valid .npy file: header has no '" + key + "'");
-  size_t colon = header.find(':', k);
-  if (colon == std::string::npos) throw InputError(source, "not a valid .npy file: malformed header");
-  size_t start = header.find_first_not_of(' ', colon + 1);
-  if (start == std::string::npos) throw InputError(source, "not a valid .npy file: malformed header");
-  size_t end;
-  if (header[start] == '(') end = header.find(')', start) + 1;
-  else if (header[start] == '\'') end = header.find('\'', start + 1) + 1;
-  else end = header.find_first_of(",}", start);
-  if (end == std::string::npos || end == 0) throw InputError(source, "not a valid .npy file: malformed header");
-  return header.substr(start, end - start);
-}
+// The header is a Python dict literal of strings, booleans and one tuple of integers. It is tokenised as such,
+// so a key inside a string value ("'x': 'shape: (1, 2)'") is never taken for a key and "(30,,,,, 183)" is not
+// a shape (hardening issue, defect 12).
+class NpyHeader {
+ public:
+  NpyHeader(const std::string& text, const std::string& source) : t_(text), source_(source) {
+    skipSpace();
+    expect('{');
+    while (skipSpace(), peek() != '}') {
+      const std::string key = quoted();
+      if (values_.count(key)) fail("the key '" + key + "' twice");
+      skipSpace();
+      expect(':');
+      skipSpace();
+      const size_t from = p_;
+      if (peek() == '\'' || peek() == '"') {
+        values_[key] = "'" + quoted() + "'";
+      } else if (peek() == '(') {
+        shape_ = tuple();
+        values_[key] = t_.substr(from, p_ - from);
+      } else {
+        while (p_ < t_.size() && std::isalnum(static_cast<unsigned char>(t_[p_]))) ++p_;
+        values_[key] = t_.substr(from, p_ - from);
+        if (values_[key].empty()) fail("a value that is not a string, True/False or a tuple");
+      }
+      skipSpace();
+      if (peek() == ',') ++p_;
+      else if (peek() != '}') fail("no comma between entries");
+    }
+    ++p_;
+    skipSpace();
+    if (p_ != t_.size()) fail("text after the closing brace");
+  }
+
+  const std::string& value(const std::string& key) const {
+    const auto it = values_.find(key);
+    if (it == values_.end()) throw InputError(source_, "not a valid .npy file: header has no '" + key + "'");
+    return it->second;
+  }
+  // The shape tuple's integers; only valid when value("shape") was a tuple.
+  const std::vector<long long>& shape() const { return shape_; }
+
+ private:
+  [[noreturn]] void fail(const std::string& what) const {
+    const size_t shown = t_.find_last_not_of(" \n") + 1;  // without the padding
+    throw InputError(source_, "not a valid .npy file: its header has " + what + " (at character " +
+                                  std::to_string(p_) + " of \"" + t_.substr(0, shown) + "\")");
+  }
+  char peek() const { return p_ < t_.size() ? t_[p_] : '\0'; }
+  void skipSpace() {
+    while (p_ < t_.size() && (t_[p_] == ' ' || t_[p_] == '\n' || t_[p_] == '\t')) ++p_;
+  }
+  void expect(char c) {
+    if (peek() != c) fail(std::string("no '") + c + "' where one belongs");
+    ++p_;
+  }
+  std::string quoted() {
+    const char quote = peek();
+    if (quote != '\'' && quote != '"') fail("a key that is not a quoted string");
+    const size_t close = t_.find(quote, p_ + 1);
+    if (close == std::string::npos) fail("an unterminated string");
+    std::string out = t_.substr(p_ + 1, close - p_ - 1);
+    p_ = close + 1;
+    return out;
+  }
+  // "(" [int ("," int)* [","]] ")": (30, 183), (30,), () — never an empty element.
+  std::vector<long long> tuple() {
+    std::vector<long long> out;
+    expect('(');
+    for (skipSpace(); peek() != ')'; skipSpace()) {
+      const size_t from = p_;
+      while (p_ < t_.size() && std::isdigit(static_cast<unsigned char>(t_[p_]))) ++p_;
+      if (p_ == from || p_ - from > 12) fail("a malformed shape: an element that is not a whole number");
+      out.push_back(std::stoll(t_.substr(from, p_ - from)));
+      skipSpace();
+      if (peek() == ',') ++p_;
+      else if (peek() != ')') fail("a malformed shape: an element followed by neither ',' nor ')'");
+    }
+    ++p_;
+    return out;
+  }
+
+  const std::string& t_;
+  const std::string& source_;
+  size_t p_ = 0;
+  std::map<std::string, std::string> values_;
+  std::vector<long long> shape_;
+};
 
 }  // namespace
 
@@ -52,41 +127,27 @@ torch::Tensor parseNpy(const std::string& bytes, const std::string& source) {
   const std::string header = bytes.substr(offset, headerLen);
   offset += headerLen;
 
-  const std::string descr = dictValue(header, "descr", source);
+  const NpyHeader fields(header, source);
+  const std::string& descr = fields.value("descr");
   size_t itemSize;
   if (descr == "'<f4'") itemSize = 4;
   else if (descr == "'<f8'") itemSize = 8;
   else throw InputError(source, "unsupported dtype " + descr + " (expected little-endian float32 '<f4' or float64 '<f8')");
-  if (dictValue(header, "fortran_order", source) != "False")
+  if (fields.value("fortran_order") != "False")
     throw InputError(source, "Fortran-ordered arrays are not supported (save with C order)");
 
-  std::string shapeText = dictValue(header, "shape", source);
-  if (shapeText.size() < 2 || shapeText.front() != '(' || shapeText.back() != ')')
-    throw InputError(source, "malformed shape " + shapeText + " (expected a tuple)");
+  const std::string& shapeText = fields.value("shape");
+  if (shapeText.empty() || shapeText.front() != '(') throw InputError(source, "malformed shape " + shapeText + " (expected a tuple)");
   std::vector<int64_t> shape;
   // count: elements; extent: the product of the non-zero dimensions, which bounds the strides even when a
   // zero dimension makes the array empty.
   int64_t count = 1, extent = 1;
-  {
-    std::string inner = shapeText.substr(1, shapeText.size() - 2);
-    std::stringstream ss(inner);
-    std::string dim;
-    while (std::getline(ss, dim, ',')) {
-      if (dim.find_first_not_of(' ') == std::string::npos) continue;
-      long long v = -1;
-      size_t used = 0;  // stays 0 when stoll finds no number
-      try {
-        v = std::stoll(dim, &used);
-      } catch (const std::exception&) {
-      }
-      if (used == 0 || dim.find_first_not_of(' ', used) != std::string::npos)  // "0-15" is not one number
-        throw InputError(source, "malformed shape " + shapeText);
-      if (v < 0 || v > (1LL << 31)) throw InputError(source, "absurd dimension in shape " + shapeText);
-      shape.push_back(v);
-      count *= v;
-      extent *= std::max<long long>(v, 1);
-      if (extent > (1LL << 31) || shape.size() > 8) throw InputError(source, "array too large: shape " + shapeText);
-    }
+  for (const long long v : fields.shape()) {
+    if (v > (1LL << 31)) throw InputError(source, "absurd dimension in shape " + shapeText);
+    shape.push_back(v);
+    count *= v;
+    extent *= std::max<long long>(v, 1);
+    if (extent > (1LL << 31) || shape.size() > 8) throw InputError(source, "array too large: shape " + shapeText);
   }
   const size_t need = size_t(count) * itemSize;
   if (bytes.size() - offset < need)
