@@ -184,6 +184,22 @@ std::vector<int32_t> storedValues(DcmDataset& ds, long bitsAllocated, long bitsS
   return out;
 }
 
+// The compressed syntaxes DCMTK decodes here (RLE, JPEG, JPEG-LS; not JPEG 2000).
+constexpr E_TransferSyntax kDecodedSyntaxes[] = {EXS_RLELossless,     EXS_JPEGProcess1,     EXS_JPEGProcess2_4,
+                                                 EXS_JPEGProcess14,   EXS_JPEGProcess14SV1, EXS_JPEGLSLossless,
+                                                 EXS_JPEGLSLossy};
+
+// Image Orientation (Patient): two unit, orthogonal direction cosines (all zeros was accepted before).
+void requireDirectionCosines(const std::array<double, 6>& o, const std::string& source) {
+  const double row = std::sqrt(o[0] * o[0] + o[1] * o[1] + o[2] * o[2]);
+  const double col = std::sqrt(o[3] * o[3] + o[4] * o[4] + o[5] * o[5]);
+  const double dot = o[0] * o[3] + o[1] * o[4] + o[2] * o[5];
+  if (std::abs(row - 1) > 0.01 || std::abs(col - 1) > 0.01 || std::abs(dot) > 0.01)
+    throw InputError(source, "Image Orientation (Patient) is not two orthogonal unit vectors (lengths " +
+                                 std::to_string(row) + " and " + std::to_string(col) + ", dot product " +
+                                 std::to_string(dot) + ")");
+}
+
 std::vector<CtSlice> slicesOf(DcmDataset& ds, size_t fileBytes, const std::string& source) {
   auto identity = identityOf(ds);
   requireCtImage(ds, *identity, source);
@@ -211,8 +227,19 @@ std::vector<CtSlice> slicesOf(DcmDataset& ds, size_t fileBytes, const std::strin
   if (bitsStored < 1 || bitsStored > bitsAllocated)
     throw InputError(source, "Bits Stored " + std::to_string(bitsStored) + " does not fit Bits Allocated " +
                                  std::to_string(bitsAllocated));
+  if (ds.tagExists(DCM_HighBit) && requiredInteger(ds, DCM_HighBit, source) != bitsStored - 1)
+    throw InputError(source, "High Bit " + std::to_string(requiredInteger(ds, DCM_HighBit, source)) +
+                                 " is not Bits Stored - 1 (" + std::to_string(bitsStored - 1) + ")");
   Uint16 pixelRepresentation = 0;
   ds.findAndGetUint16(DCM_PixelRepresentation, pixelRepresentation);
+  if (pixelRepresentation > 1)
+    throw InputError(source, "Pixel Representation " + std::to_string(pixelRepresentation) +
+                                 " is neither 0 (unsigned) nor 1 (two's complement)");
+  OFString photometric;
+  if (ds.findAndGetOFString(DCM_PhotometricInterpretation, photometric).good() && photometric != "MONOCHROME2" &&
+      photometric != "MONOCHROME1")
+    throw InputError(source, "Photometric Interpretation " + std::string(photometric.c_str()) +
+                                 ": a CT image is MONOCHROME1 or MONOCHROME2 (greyscale)");
 
   // Compressed pixel data is decoded in place; JPEG 2000 has no DCMTK decoder.
   const E_TransferSyntax original = ds.getOriginalXfer();
@@ -222,6 +249,13 @@ std::vector<CtSlice> slicesOf(DcmDataset& ds, size_t fileBytes, const std::strin
                                  std::to_string(fileBytes) + "-byte file: not a plausible compressed image");
   if (ds.chooseRepresentation(EXS_LittleEndianExplicit, nullptr).bad() || !ds.canWriteXfer(EXS_LittleEndianExplicit)) {
     const DcmXfer xfer(original);
+    const bool decodable = !xfer.isEncapsulated() ||
+                           std::count(std::begin(kDecodedSyntaxes), std::end(kDecodedSyntaxes), original) > 0;
+    if (decodable)  // a syntax TrustCT reads: the data itself does not match the image it claims to be
+      throw InputError(source, std::string("its ") + xfer.getXferName() + " pixel data does not decode to Rows " +
+                                   std::to_string(rows) + " x Columns " + std::to_string(cols) + " x " +
+                                   std::to_string(frames) + " frame(s) of " + std::to_string(bitsAllocated) +
+                                   " bits (damaged, or dimensions that do not match the compressed frames)");
     throw InputError(source, std::string("cannot decode pixel data in transfer syntax ") + xfer.getXferName() +
                                  " (supported: uncompressed, JPEG, JPEG-LS, RLE)");
   }
@@ -247,10 +281,15 @@ std::vector<CtSlice> slicesOf(DcmDataset& ds, size_t fileBytes, const std::strin
     findNumbers(ds, f, DCM_PixelMeasuresSequence, DCM_PixelSpacing, 2, s.pixelSpacing.data(), source);
     if (!(s.pixelSpacing[0] > 0 && s.pixelSpacing[1] > 0))
       throw InputError(source, "Pixel Spacing must be positive");
+    // A CT pixel is between a micrometre (micro-CT) and 100 mm; 1e-9 mm is a damaged or hostile header.
+    if (std::min(s.pixelSpacing[0], s.pixelSpacing[1]) < 1e-3 || std::max(s.pixelSpacing[0], s.pixelSpacing[1]) > 100)
+      throw InputError(source, "Pixel Spacing " + std::to_string(s.pixelSpacing[0]) + "\\" +
+                                   std::to_string(s.pixelSpacing[1]) + " mm is outside 0.001-100 mm");
     findNumbers(ds, f, DCM_PixelMeasuresSequence, DCM_SliceThickness, 1, &s.sliceThickness, source);
     const bool hasPosition = findNumbers(ds, f, DCM_PlanePositionSequence, DCM_ImagePositionPatient, 3, s.position.data(), source);
     const bool hasOrientation = findNumbers(ds, f, DCM_PlaneOrientationSequence, DCM_ImageOrientationPatient, 6,
                                             s.orientation.data(), source);
+    if (hasOrientation) requireDirectionCosines(s.orientation, source);
     s.hasPlaneGeometry = hasPosition && hasOrientation;
     // The VOI window is display advice only: a malformed one is ignored rather than refusing the image.
     std::array<double, 2> window{0, 0};
