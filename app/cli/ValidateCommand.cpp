@@ -7,6 +7,7 @@
 #include "certs/CertificateValidation.h"
 #include "recon/core/Errors.h"
 #include "recon/core/Job.h"
+#include "recon/core/Runtime.h"
 #include "recon/learned/training/TrainingData.h"
 #include "recon/methods/MethodRegistry.h"
 
@@ -59,7 +60,10 @@ int runValidateCertificates(const Args& args) {
     JobContext ctx("validate " + id);
     const InterruptScope interruptible(ctx);
     ctx.run([&](JobContext& c) { results.push_back(validateCertificates(env, *method, certifier, families, c, int(batch))); });
-    results.back().calibrationFile = cl.has("calibration") ? cl.value("calibration") : Certifier::calibrationPathFor(env, id);
+    std::string file = cl.has("calibration") ? cl.value("calibration") : Certifier::calibrationPathFor(env, id);
+    // A shipped calibration is named as in the repository and the package, not by this machine's path.
+    if (const std::string root = resourceDir() + "/"; file.rfind(root, 0) == 0) file = "resources/" + file.substr(root.size());
+    results.back().calibrationFile = file;
     methods[id] = results.back().toJson();
   }
   nlohmann::json familyJson = nlohmann::json::array();

@@ -57,7 +57,7 @@ QChartView* methodChart(const nlohmann::json& method) {
     s->attachAxis(y);
   }
   chart->legend()->markers(chance).front()->setVisible(false);
-  chart->legend()->setAlignment(Qt::AlignBottom);
+  chart->legend()->setAlignment(Qt::AlignRight);  // one entry per line: names and AUROCs in full
   auto* view = new QChartView(chart);
   view->setRenderHint(QPainter::Antialiasing);
   return view;
@@ -82,7 +82,7 @@ int plotValidity(const QString& json, const QString& out) {
       ++i;
     }
     const int rows = (i + columns - 1) / columns;
-    page.resize(560 * columns, 520 * rows);
+    page.resize(760 * columns, 460 * rows);
     page.setAttribute(Qt::WA_DontShowOnScreen);  // laid out and painted, never on screen
     page.show();
     const QImage image = page.grab().toImage();
