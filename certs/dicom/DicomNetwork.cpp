@@ -4,12 +4,15 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmnet/scu.h>
+#include <dcmtk/oflog/appender.h>
 #include <dcmtk/oflog/oflog.h>
+#include <dcmtk/oflog/spi/logevent.h>
 
 #include <cstdio>
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <vector>
 
 #include "recon/core/Errors.h"
 #include "recon/core/InputFile.h"
@@ -40,12 +43,76 @@ void configure(DcmSCU& scu, const DicomNode& node) {
   scu.setVerbosePCMode(OFFalse);
 }
 
+// Collects what DCMTK's network module logs while it is installed, instead of printing it. DcmSCU keeps
+// the A-ASSOCIATE-RJ parameters private and only logs them ("Association Rejected: Result: ... Reason:
+// Called AE Title Not Recognized"); without them a user cannot tell a wrong AE title from a busy server.
+class NetworkLogCapture {
+ public:
+  NetworkLogCapture() : logger_(OFLog::getLogger("dcmtk.dcmnet")), appender_(new Collector(lines_)) {
+    level_ = logger_.getLogLevel();
+    logger_.setLogLevel(dcmtk::log4cplus::DEBUG_LOG_LEVEL);  // the rejection is logged at debug level
+    logger_.setAdditivity(false);  // to us, not to the console
+    logger_.addAppender(appender_);
+  }
+  ~NetworkLogCapture() {
+    logger_.removeAppender(appender_);
+    logger_.setAdditivity(true);
+    logger_.setLogLevel(level_);
+  }
+  NetworkLogCapture(const NetworkLogCapture&) = delete;
+  NetworkLogCapture& operator=(const NetworkLogCapture&) = delete;
+
+  // The rejection's "Result/Source/Reason" lines joined with "; ", or empty when none was logged.
+  std::string rejection() const {
+    std::string out;
+    for (const std::string& text : lines_) {
+      if (text.find("Association Rejected") == std::string::npos) continue;
+      std::string line;
+      for (const char ch : text.substr(text.find('\n') == std::string::npos ? text.size() : text.find('\n') + 1)) {
+        if (ch != '\n') {
+          line += ch;
+          continue;
+        }
+        if (!line.empty()) out += (out.empty() ? "" : "; ") + line;
+        line.clear();
+      }
+      if (!line.empty()) out += (out.empty() ? "" : "; ") + line;
+    }
+    return out;
+  }
+
+ private:
+  class Collector : public dcmtk::log4cplus::Appender {
+   public:
+    explicit Collector(std::vector<std::string>& lines) : lines_(lines) {}
+    ~Collector() override { destructorImpl(); }
+    void close() override {}
+
+   protected:
+    void append(const dcmtk::log4cplus::spi::InternalLoggingEvent& event) override {
+      lines_.emplace_back(event.getMessage().c_str());
+    }
+
+   private:
+    std::vector<std::string>& lines_;
+  };
+
+  std::vector<std::string> lines_;
+  OFLogger logger_;
+  dcmtk::log4cplus::SharedAppenderPtr appender_;
+  dcmtk::log4cplus::LogLevel level_;
+};
+
 void connect(DcmSCU& scu, const DicomNode& node) {
   OFCondition c = scu.initNetwork();
   if (c.bad()) throw std::runtime_error("cannot initialise the network: " + std::string(c.text()));
+  NetworkLogCapture log;
   c = scu.negotiateAssociation();
-  if (c.bad())
-    throw std::runtime_error("no association with " + node.describe() + ": " + std::string(c.text()));
+  if (c.bad()) {
+    const std::string why = log.rejection();
+    throw std::runtime_error("no association with " + node.describe() + ": " + std::string(c.text()) +
+                             (why.empty() ? "" : " (" + why + ")"));
+  }
 }
 
 std::string hex(unsigned v) {

@@ -50,6 +50,33 @@ void Geometry::validate(const std::string& source) const {
   if (detectorHalfWidth < 0 || !std::isfinite(detectorHalfWidth)) fail("detector half-width must be >= 0");
 }
 
+namespace {
+
+// The only angle set the operators implement is (k + 1/2)·π/N: "midpoint", or those N angles in radians.
+// Anything else (a list of other angles, a short list) describes data these operators would misread.
+void requireMidpointAngles(const nlohmann::json& angles, int numAngles, const std::string& source) {
+  if (angles.is_string()) {
+    if (angles.get<std::string>() != "midpoint")
+      throw InputError(source, "unsupported angles '" + angles.get<std::string>() + "' (expected \"midpoint\")");
+    return;
+  }
+  if (!angles.is_array())
+    throw InputError(source, "angles must be \"midpoint\" or a list of angles in radians");
+  if (angles.size() != static_cast<size_t>(numAngles))
+    throw InputError(source, "lists " + std::to_string(angles.size()) + " angles but num_angles is " +
+                                 std::to_string(numAngles));
+  for (int k = 0; k < numAngles; ++k) {
+    const double expected = (k + 0.5) * M_PI / numAngles;
+    const double a = angles[k].get<double>();
+    if (!(std::fabs(a - expected) <= 1e-6))
+      throw InputError(source, "angle " + std::to_string(k) + " is " + std::to_string(a) + " rad; TrustCT's operators use " +
+                                   "the mid-point angles (k + 1/2)pi/" + std::to_string(numAngles) + " (" +
+                                   std::to_string(expected) + " rad)");
+  }
+}
+
+}  // namespace
+
 nlohmann::json Geometry::toJson() const {
   return {{"type", "parallel2d"},
           {"image_size", imageSize},
@@ -70,6 +97,7 @@ Geometry Geometry::fromJson(const nlohmann::json& j, const std::string& source) 
     g.numAngles = j.at("num_angles").get<int>();
     g.numBins = j.at("num_bins").get<int>();
     g.detectorHalfWidth = j.value("detector_half_width", 0.0);
+    if (j.contains("angles")) requireMidpointAngles(j.at("angles"), g.numAngles, source);
   } catch (const nlohmann::json::exception& e) {
     throw InputError(source, std::string("malformed geometry: ") + e.what());
   }
@@ -83,6 +111,22 @@ std::string Geometry::fingerprint() const {
   std::snprintf(buf, sizeof buf, "parallel2d;n=%d;px=%.9g;angles=%d;midpoint;bins=%d;rho=%.9g", imageSize,
                 pixelSize, numAngles, numBins, rho());
   return sha256Hex(buf).substr(0, 16);
+}
+
+std::string Geometry::differenceFrom(const Geometry& other) const {
+  std::string out;
+  auto field = [&](const char* name, double mine, double theirs) {
+    char buf[128];
+    if (std::fabs(mine - theirs) <= 1e-9 * std::max(1.0, std::fabs(theirs))) return;
+    std::snprintf(buf, sizeof buf, "%s%s %.9g (other %.9g)", out.empty() ? "" : ", ", name, mine, theirs);
+    out += buf;
+  };
+  field("image size", imageSize, other.imageSize);
+  field("pixel size", pixelSize, other.pixelSize);
+  field("angles", numAngles, other.numAngles);
+  field("bins", numBins, other.numBins);
+  field("detector half-width", rho(), other.rho());
+  return out;
 }
 
 std::string Geometry::describe() const {

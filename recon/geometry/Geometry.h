@@ -42,6 +42,9 @@ struct Geometry {
   // SHA-256 (hex, first 16 characters) of the canonical JSON: stable across platforms.
   std::string fingerprint() const;
   std::string describe() const;  // "128x128, 30 angles, 183 bins"
+  // The fields in which this geometry differs from `other`, as "pixel size 1 (other 0.5)"; empty when equal.
+  // describe() leaves out pixel size and detector width, so a mismatch message names what differs.
+  std::string differenceFrom(const Geometry& other) const;
 
   bool operator==(const Geometry& o) const { return fingerprint() == o.fingerprint(); }
   bool operator!=(const Geometry& o) const { return !(*this == o); }

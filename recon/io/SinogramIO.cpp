@@ -54,8 +54,7 @@ torch::Tensor readRaw(const std::string& path, const RadonOperator& op, Sinogram
     if (meta.contains("geometry")) {
       const Geometry g = Geometry::fromJson(meta["geometry"], sidecar);
       if (g != op.geometry())
-        throw InputError(sidecar, "sinogram geometry " + g.describe() + " differs from the model's " +
-                                      op.geometry().describe());
+        throw InputError(sidecar, "sinogram geometry differs from the model's: " + g.differenceFrom(op.geometry()));
     }
     out.pixelSpacingMm = meta.value("pixel_spacing_mm", 0.0);
   } catch (const nlohmann::json::exception& e) {

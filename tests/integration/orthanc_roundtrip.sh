@@ -51,9 +51,11 @@ echo "Orthanc $(curl -s "$api/system" | /usr/bin/python3 -c 'import json,sys; pr
 node=(--host 127.0.0.1 --port "$dicom_port" --aet TRUSTCT_TEST --aec ORTHANC_TEST --timeout 10)
 "$cli" echo "${node[@]}"
 # An AE the server does not know is refused: the configuration really restricts who may talk to it.
-if "$cli" echo --host 127.0.0.1 --port "$dicom_port" --aet STRANGER --aec ORTHANC_TEST --timeout 10 > /dev/null 2>&1; then
+if "$cli" echo --host 127.0.0.1 --port "$dicom_port" --aet STRANGER --aec ORTHANC_TEST --timeout 10 > "$work/stranger.log" 2>&1; then
   echo "FAIL: Orthanc accepted an unregistered AE title"; exit 1
 fi
+# ... and the user reads the reason the server gave (A-ASSOCIATE-RJ), not only "Association Rejected".
+grep -q "Reason: Calling AE Title Not Recognized" "$work/stranger.log" || { cat "$work/stranger.log"; echo "FAIL: rejection reason not shown"; exit 1; }
 
 "$cli" calibrate --model fbp --count 24 --seed 500000 --out "$work/cal.json" > /dev/null
 "$cli" export --input "$data/dicom/CT_small.dcm" --methods fbp,tv --out "$work/out" --calibration "$work/cal.json"

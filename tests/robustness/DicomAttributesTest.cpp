@@ -1,7 +1,7 @@
 // DICOM attributes that were silently accepted (hardening issue, defect 12) are input errors naming the file
 // and the attribute: High Bit other than Bits Stored - 1, Pixel Representation 7, PALETTE COLOR, Pixel
 // Spacing 1e-9 mm, an all-zero Image Orientation (Patient); an RLE frame that does not match Rows x Columns
-// says so instead of "cannot decode ... (supported: ... RLE)".
+// says so instead of "cannot decode ... (supported: ... RLE)"; a Rescale Slope that overflows float is refused.
 #include <gtest/gtest.h>
 
 #include <dcmtk/config/osconfig.h>
@@ -56,6 +56,9 @@ TEST(DicomAttributes, ImplausibleAttributesAreRefusedByName) {
             std::string::npos);
   EXPECT_NE(readEdited("CT_small.dcm", put(DCM_ImageOrientationPatient, "0\\0\\0\\0\\0\\0"))
                 .find("Image Orientation (Patient) is not two orthogonal unit vectors"),
+            std::string::npos);
+  // Finite attributes whose product is not (hardening issue, defect 3: non-finite values after rescale).
+  EXPECT_NE(readEdited("CT_small.dcm", put(DCM_RescaleSlope, "1e300")).find("beyond the float range"),
             std::string::npos);
 }
 

@@ -302,6 +302,11 @@ std::vector<CtSlice> slicesOf(DcmDataset& ds, size_t fileBytes, const std::strin
     s.hu.resize(perFrame);
     const int32_t* raw = stored.data() + perFrame * f;
     for (size_t i = 0; i < perFrame; ++i) s.hu[i] = static_cast<float>(raw[i] * rescale[0] + rescale[1]);
+    // A finite slope can still overflow float (1e300 × a stored value): such HU would blank the image in
+    // every later rescale, and a blank image must never reach a certificate.
+    if (!std::all_of(s.hu.begin(), s.hu.end(), [](float v) { return std::isfinite(v); }))
+      throw InputError(source, "Rescale Slope " + std::to_string(rescale[0]) + " and Intercept " +
+                                   std::to_string(rescale[1]) + " make pixel values beyond the float range");
   }
   return slices;
 }

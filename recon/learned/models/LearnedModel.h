@@ -27,6 +27,9 @@ ConvL2ONetImpl::Steps tvMinSteps();
 
 // Architecture and fixed settings: written to the model card, enough to rebuild the module before
 // loading its weights.
+// The most iterations a model card may ask for (the papers stop within 200; 10× the largest cap measured).
+constexpr int kMaxModelIterations = 5000;
+
 struct ModelSpec {
   ModelKind kind = ModelKind::ScaleL2O;
   int channels = 16;                      // L2O: C

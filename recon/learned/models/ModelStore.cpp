@@ -149,6 +149,15 @@ StoredModel loadModel(const std::string& directory, std::shared_ptr<const RadonO
     throw InputError(weights, "weights do not match the SHA-256 recorded in " + cardPath + " (file changed or damaged)");
   stored.model = makeLearnedModel(spec, op);
   loadWeights(*stored.model, weights, device);
+  // The SHA-256 covers model.pt only; the fingerprint covers the weights and the architecture the card
+  // states (iteration cap, tolerance, step sizes), so an edited number in the card is refused too.
+  const std::string recorded = c.value("weights_fingerprint", std::string());
+  if (recorded.empty())
+    throw InputError(cardPath, "model card has no weights_fingerprint (made by an older TrustCT); retrain the model");
+  if (recorded != stored.model->weightsFingerprint())
+    throw InputError(cardPath, "the card's architecture does not match the one these weights were saved with "
+                               "(weights_fingerprint " + recorded + ", now " + stored.model->weightsFingerprint() +
+                               "): the card was edited or damaged");
   return stored;
 }
 
