@@ -150,7 +150,7 @@ int runExport(const Args& args) {
                 files.sr.path.c_str(), files.keyObject ? (", " + files.keyObject->path).c_str() : "");
   }
   // The manifest last, in the same set: the folder shows the whole export or what it held before.
-  session.addFile(outDir, "export.json", manifest.dump(2));
+  session.addManifest(outDir, std::move(manifest));
   session.commit();
   return 0;
 }

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "certs/dicom/ExportSession.h"
 #include "recon/core/Errors.h"
 #include "recon/core/InputFile.h"
 #include "recon/io/dicom/DicomNesting.h"
@@ -149,6 +150,7 @@ std::vector<StoreResult> store(const DicomNode& node, const std::vector<std::str
   // Read every file first: a bad file is reported before anything is sent.
   std::vector<StoreResult> results;
   std::map<std::string, std::set<std::string>> contexts;  // SOP class → transfer syntaxes
+  requireFilesMatchExportManifest(files);
   for (const auto& f : files) {
     requireShallowNesting(readRegularFile(f), f);
     DcmFileFormat ff;

@@ -1,8 +1,11 @@
 #include "certs/dicom/ExportSession.h"
 
 #include <filesystem>
+#include <map>
 
 #include "recon/core/Errors.h"
+#include "recon/core/InputFile.h"
+#include "recon/core/Sha256.h"
 
 namespace trustct {
 namespace {
@@ -49,12 +52,51 @@ ExportedMethod ExportSession::write(const CertifiedResult& result, const std::st
   return files;
 }
 
-void ExportSession::addFile(const std::string& outDir, const std::string& name, const std::string& text) {
-  folder(outDir).files.add(name, [&](std::ostream& out) { out << text; });
+void ExportSession::addManifest(const std::string& outDir, nlohmann::json manifest) {
+  FileSetWriter& files = folder(outDir).files;
+  nlohmann::json digests = nlohmann::json::object();
+  for (const auto& [name, tmp] : files.staged())
+    if (name != kExportManifest) digests[name] = sha256File(tmp);
+  manifest["files"] = digests;
+  files.add(kExportManifest, [&](std::ostream& out) { out << manifest.dump(2); });
+}
+
+void requireFilesMatchExportManifest(const std::vector<std::string>& files) {
+  std::map<std::string, nlohmann::json> manifests;  // by folder
+  for (const auto& f : files) {
+    const std::filesystem::path folder = std::filesystem::path(f).parent_path();
+    const std::filesystem::path manifestPath = (folder.empty() ? std::filesystem::path(".") : folder) / kExportManifest;
+    std::error_code ec;
+    if (!std::filesystem::exists(manifestPath, ec)) continue;  // not an export folder
+    auto it = manifests.find(manifestPath.string());
+    if (it == manifests.end()) {
+      nlohmann::json m;
+      try {
+        m = nlohmann::json::parse(readRegularFile(manifestPath.string()));
+      } catch (const nlohmann::json::exception& e) {
+        throw InputError(manifestPath.string(), std::string("export manifest is not valid JSON: ") + e.what());
+      }
+      if (!m.contains("files") || !m["files"].is_object())
+        throw InputError(manifestPath.string(), "export manifest lists no file digests (written by an older TrustCT); "
+                                                "export again before sending");
+      it = manifests.emplace(manifestPath.string(), std::move(m)).first;
+    }
+    const nlohmann::json& listed = it->second["files"];
+    const std::string name = std::filesystem::path(f).filename().string();
+    if (!listed.contains(name))
+      throw InputError(f, "is in an export folder but not part of its export (" + manifestPath.string() +
+                              " does not list it): a file of an earlier or interrupted export");
+    if (!listed[name].is_string() || listed[name].get<std::string>() != sha256File(f))
+      throw InputError(f, "does not match the SHA-256 in " + manifestPath.string() + " (changed after export)");
+  }
 }
 
 void ExportSession::commit() {
-  for (auto& [key, f] : folders_) f->files.commit();
+  for (auto& [key, f] : folders_) {
+    // A manifest of an earlier export would describe files this one replaced.
+    if (!f->files.has(kExportManifest)) f->files.removeOnCommit(kExportManifest);
+    f->files.commit();
+  }
 }
 
 }  // namespace trustct

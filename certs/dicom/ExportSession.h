@@ -9,12 +9,21 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "certs/CertifiedReconstruction.h"
 #include "certs/dicom/DicomExport.h"
 #include "recon/core/AtomicFile.h"
 #include "recon/core/FolderLock.h"
 
 namespace trustct {
+
+constexpr const char* kExportManifest = "export.json";
+
+// Refuses (InputError naming the file) any of `files` that lies in an export folder — one holding
+// kExportManifest — but is not listed there or no longer has the SHA-256 listed: a set torn by a crash
+// or edited after export (an SR referencing a CT that is no longer there) is never sent.
+void requireFilesMatchExportManifest(const std::vector<std::string>& files);
 
 class ExportSession {
  public:
@@ -28,9 +37,11 @@ class ExportSession {
   // Writes the result's CT, SR (and KOS when it fails) into outDir; InputError when it has no certificates,
   // or when another export is writing into outDir (the session locks each folder it writes into until it ends).
   ExportedMethod write(const CertifiedResult& result, const std::string& outDir);
-  // Stages a text file (the CLI's export.json manifest) with the set of outDir.
-  void addFile(const std::string& outDir, const std::string& name, const std::string& text);
-  // Publishes every staged file (once); the folders stay locked until the session ends.
+  // Stages `manifest` as outDir's export.json (kExportManifest), last in its set, with "files": the
+  // SHA-256 of every file staged there, so that `send` can refuse a set that no longer matches it.
+  void addManifest(const std::string& outDir, nlohmann::json manifest);
+  // Publishes every staged file (once); a folder without a new manifest loses its old one. The folders
+  // stay locked until the session ends.
   void commit();
 
   const ExportStudy& study() const { return exporter_.study(); }

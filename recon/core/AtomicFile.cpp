@@ -228,6 +228,13 @@ bool FileSetWriter::has(const std::string& name) const {
   return false;
 }
 
+std::vector<std::pair<std::string, std::string>> FileSetWriter::staged() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [tmp, name] : files_)
+    if (tmp != kRemoved) out.emplace_back(name, (fs::path(folder_) / tmp).string());
+  return out;
+}
+
 void FileSetWriter::commit() {
   const fs::path folder(folder_), journal = folder / kJournal;
   std::string lines;

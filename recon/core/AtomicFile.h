@@ -37,6 +37,8 @@ class FileSetWriter {
   void removeOnCommit(const std::string& name);
   // Whether the set holds a file of this name.
   bool has(const std::string& name) const;
+  // The staged files (not those removed on commit): final name → temporary path, to hash them, e.g.
+  std::vector<std::pair<std::string, std::string>> staged() const;
   void commit();
 
  private:

@@ -80,6 +80,30 @@ torch::Tensor binOverlap(const Geometry& g) {
   return w / w.sum(1, true).clamp_min(1e-300);
 }
 
+// A dataset may declare far more samples than the file stores: unallocated storage reads as fill values,
+// a blank image (a 1.4 KB chunked file declaring 1e6 samples). The storage of sample `index` must exist.
+void requireStoredSample(hid_t data, const std::vector<hsize_t>& dims, hsize_t index, const std::string& path) {
+  const std::string what = "sample " + std::to_string(index) + " is not stored in the file (the dataset declares " +
+                           std::to_string(dims[0]) + " samples): truncated or damaged";
+  Handle plist(H5Dget_create_plist(data), H5Pclose);
+  if (H5Pget_layout(plist) != H5D_CHUNKED) {
+    if (H5Dget_storage_size(data) < dims[0] * dims[1] * dims[2] * sizeof(float)) throw InputError(path, what);
+    return;
+  }
+  hsize_t chunk[3] = {0, 0, 0};
+  if (H5Pget_chunk(plist, 3, chunk) != 3 || !chunk[0] || !chunk[1] || !chunk[2])
+    throw InputError(path, "dataset 'data' has an unreadable chunk layout");
+  const hsize_t perSample = ((dims[1] + chunk[1] - 1) / chunk[1]) * ((dims[2] + chunk[2] - 1) / chunk[2]);
+  if (perSample > 65536) throw InputError(path, "dataset 'data' is split into " + std::to_string(perSample) +
+                                                    " chunks per sample; refusing such a layout");
+  for (hsize_t r = 0; r < dims[1]; r += chunk[1])
+    for (hsize_t c = 0; c < dims[2]; c += chunk[2]) {
+      const hsize_t offset[3] = {index / chunk[0] * chunk[0], r, c};
+      hsize_t bytes = 0;
+      if (H5Dget_chunk_storage_size(data, offset, &bytes) < 0 || bytes == 0) throw InputError(path, what);
+    }
+}
+
 }  // namespace
 
 torch::Tensor readHdf5Slice(const std::string& path, int64_t index) {
@@ -89,6 +113,7 @@ torch::Tensor readHdf5Slice(const std::string& path, int64_t index) {
   Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   Handle data(H5Dopen2(file, "data", H5P_DEFAULT), H5Dclose);
   Handle space(H5Dget_space(data), H5Sclose);
+  requireStoredSample(data, dims, static_cast<hsize_t>(index), path);
   const hsize_t start[3] = {static_cast<hsize_t>(index), 0, 0}, count[3] = {1, dims[1], dims[2]};
   H5Sselect_hyperslab(space, H5S_SELECT_SET, start, nullptr, count, nullptr);
   Handle memory(H5Screate_simple(2, dims.data() + 1, nullptr), H5Sclose);

@@ -64,13 +64,10 @@ ReconstructionInput loadReconstructionInput(const std::string& path, const Radon
   if (isDicomInput(path)) return loadDicomInput(path, name, op, options);
   ReconstructionInput in;
   NoiseModel noise = options.noise ? *options.noise : NoiseModel{};
-  const SinogramFile file = loadSinogramFile(path, op, noise, options.seed);
-  const int64_t count = file.sinograms.size(0);
   const int64_t index = options.index < 0 ? 0 : options.index;
-  if (index >= count)
-    throw InputError(path, "sample " + std::to_string(index) + " requested, the file holds " + std::to_string(count));
-  in.sinogram = file.sinograms[index].contiguous();
-  if (file.images.defined()) in.grid.image = file.images[index].contiguous();
+  const SinogramFile file = loadSinogramFile(path, op, noise, options.seed, index);  // only that sample is read
+  in.sinogram = file.sinograms[0].contiguous();
+  if (file.images.defined()) in.grid.image = file.images[0].contiguous();
   in.grid.source = path;
   const double spacing = file.pixelSpacingMm > 0 ? file.pixelSpacingMm : options.sinogramPixelSpacingMm;
   in.grid.placement = GridPlacement::centred(op.geometry().imageSize, spacing);

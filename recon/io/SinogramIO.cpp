@@ -91,15 +91,22 @@ torch::Tensor readItk(const std::string& path) {
 #endif
 }
 
-SinogramFile readLodopab(const std::string& path, const RadonOperator& op, const NoiseModel& noise, uint64_t seed) {
+// Samples [first, first + count) of a LoDoPaB file (count −1: to the end), each read by index alone.
+SinogramFile readLodopabSamples(const std::string& path, const RadonOperator& op, const NoiseModel& noise,
+                                uint64_t seed, int64_t first, int64_t count) {
 #if TRUSTCT_HAVE_HDF5
   SinogramFile out;
   LodopabDataset data(path, RadonOperator::forGeometry(op.geometry()), noise, seed);
   const bool truth = data.kind() == LodopabDataset::Kind::GroundTruth;
   out.format = truth ? "lodopab-ground-truth" : "lodopab-observation";
   out.pixelSpacingMm = data.pixelSpacingMm();
+  out.samplesInFile = data.size();
+  out.firstSample = first;
+  if (first >= data.size())
+    throw InputError(path, "sample " + std::to_string(first) + " requested, the file holds " + std::to_string(data.size()));
+  const int64_t end = count < 0 ? data.size() : first + count;
   std::vector<torch::Tensor> sinos, images;
-  for (int64_t i = 0; i < data.size(); ++i) {
+  for (int64_t i = first; i < end; ++i) {
     Sample s = data.get(i);
     requireFinite(s.sinogram, path + " sample " + std::to_string(i));
     sinos.push_back(s.sinogram);
@@ -109,6 +116,7 @@ SinogramFile readLodopab(const std::string& path, const RadonOperator& op, const
   if (images.size() == sinos.size()) out.images = torch::stack(images);
   return out;
 #else
+  (void)op, (void)noise, (void)seed, (void)first, (void)count;
   throw notBuiltError(Feature::Hdf5, path);
 #endif
 }
@@ -151,18 +159,36 @@ SinogramFormat itkSinogramFormat() {
           }};
 }
 
-SinogramFormat lodopabSinogramFormat() { return {"LoDoPaB-CT HDF5", {".h5", ".hdf5"}, readLodopab}; }
+SinogramFormat lodopabSinogramFormat() {
+  return {"LoDoPaB-CT HDF5", {".h5", ".hdf5"},
+          [](const std::string& path, const RadonOperator& op, const NoiseModel& noise, uint64_t seed) {
+            return readLodopabSamples(path, op, noise, seed, 0, -1);
+          },
+          [](const std::string& path, const RadonOperator& op, const NoiseModel& noise, uint64_t seed, int64_t index) {
+            return readLodopabSamples(path, op, noise, seed, index, 1);
+          }};
+}
 
 bool isSinogramPath(const std::string& path) { return SinogramFormats::instance().find(path) != nullptr; }
 
 SinogramFile loadSinogramFile(const std::string& path, const RadonOperator& op, const NoiseModel& noise,
-                              uint64_t seed) {
+                              uint64_t seed, int64_t sample) {
   const SinogramFormat* format = SinogramFormats::instance().find(path);
   if (!format)
     throw InputError(path, "unknown sinogram format (expected " +
                                joinExtensions(SinogramFormats::instance().extensions(), "", ", ") + ")");
-  SinogramFile out = format->read(path, op, noise, seed);
+  SinogramFile out = sample >= 0 && format->readSample ? format->readSample(path, op, noise, seed, sample)
+                                                       : format->read(path, op, noise, seed);
   out.source = path;
+  if (sample >= 0 && format->readSample) return out;
+  out.samplesInFile = out.sinograms.size(0);
+  if (sample < 0) return out;
+  if (sample >= out.samplesInFile)
+    throw InputError(path, "sample " + std::to_string(sample) + " requested, the file holds " +
+                               std::to_string(out.samplesInFile));
+  out.sinograms = out.sinograms.narrow(0, sample, 1).contiguous();
+  if (out.images.defined()) out.images = out.images.narrow(0, sample, 1).contiguous();
+  out.firstSample = sample;
   return out;
 }
 

@@ -25,9 +25,9 @@ SinogramFormat lodopabSinogramFormat();
 
 bool isSinogramPath(const std::string& path);  // by extension, of a registered format
 // Through the format registered for the path's extension; `noise` and `seed` only matter for LoDoPaB
-// ground truth, which is re-simulated.
+// ground truth, which is re-simulated. sample ≥ 0: only that sample (InputError when the file holds fewer).
 SinogramFile loadSinogramFile(const std::string& path, const RadonOperator& op,
-                              const NoiseModel& noise = NoiseModel{}, uint64_t seed = 0);
+                              const NoiseModel& noise = NoiseModel{}, uint64_t seed = 0, int64_t sample = -1);
 
 // Raw float32 with its JSON sidecar (atomic; the sidecar records the geometry).
 void writeRawSinogram(const std::string& path, const torch::Tensor& sinograms, const Geometry& geometry);

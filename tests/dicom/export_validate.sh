@@ -59,6 +59,18 @@ grep -q "CompressedSamples" "$work"/anonymized/*.dcm && fail "patient name in an
 grep -q "CT_small" "$work"/anonymized/* "$work/anonymized.log" && fail "source file name in anonymised export"
 grep -q "placeholder" "$work/sinogram.log" || fail "sinogram export does not say it made a placeholder study"
 
+# send checks an export folder's files against its manifest before connecting (no server is needed to
+# refuse): a file changed after export, or one the manifest does not list, is an input error naming it.
+cp -r "$work/ct_small" "$work/torn"
+printf 'x' >> "$work/torn/fbp_sr.dcm"
+out=$("$cli" send --host 127.0.0.1 --port 9 --timeout 2 "$work/torn"/*.dcm 2>&1); status=$?
+{ [ "$status" -eq 3 ] && grep -q "fbp_sr.dcm" <<< "$out" && grep -q "does not match the SHA-256" <<< "$out"; } ||
+  fail "send of a changed export file: exit $status, message: $out"
+cp "$work/ct_small/fbp_ct.dcm" "$work/torn/stale_ct.dcm"
+out=$("$cli" send --host 127.0.0.1 --port 9 --timeout 2 "$work/torn/stale_ct.dcm" 2>&1); status=$?
+{ [ "$status" -eq 3 ] && grep -q "not part of its export" <<< "$out"; } ||
+  fail "send of a file the manifest does not list: exit $status, message: $out"
+
 # A folder another export is writing into (its lock held, here by flock(1)) is refused, and left as it was.
 mkdir -p "$work/busy"
 flock "$work/busy/.trustct.lock" sleep 60 &

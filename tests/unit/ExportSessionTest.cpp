@@ -155,7 +155,7 @@ TEST_F(ExportSessionTest, AnExportAppearsWholeOrNotAtAll) {
   {
     ExportSession session(in.grid, in.description, ExportOptions{});
     session.write(failing, dir.string());
-    session.addFile(dir.string(), "export.json", "{}");
+    session.addManifest(dir.string(), nlohmann::json::object());
     EXPECT_TRUE(visible().empty());
     session.commit();
     EXPECT_FALSE(fs::exists(dir / ".trustct-commit"));
@@ -180,7 +180,43 @@ TEST_F(ExportSessionTest, AnExportAppearsWholeOrNotAtAll) {
   ExportSession again(in.grid, in.description, ExportOptions{});
   again.write(passing, dir.string());
   again.commit();
-  EXPECT_EQ(visible(), (std::set<std::string>{"export.json", "fbp_ct.dcm", "fbp_sr.dcm"}));
+  // Its manifest would have described the replaced files: an export without one removes it.
+  EXPECT_EQ(visible(), (std::set<std::string>{"fbp_ct.dcm", "fbp_sr.dcm"}));
+}
+
+TEST_F(ExportSessionTest, FilesThatNoLongerMatchTheirManifestAreNeverSent) {
+  // Hardening issue, defect 6: a set torn by a crash (an SR beside a CT it does not reference) was sent
+  // with exit 0. The manifest lists every file's SHA-256; send checks each file it is given against it.
+  const FbpMethod fbp(env);
+  CertifiedResult failing = reconstruct(fbp);
+  failing.report->overall = Label::Fail;
+  ExportSession session(in.grid, in.description, ExportOptions{});
+  session.write(failing, dir.string());
+  session.addManifest(dir.string(), {{"input", "test"}});
+  session.commit();
+  const nlohmann::json manifest = nlohmann::json::parse(bytesOf(dir / kExportManifest));
+  EXPECT_EQ(manifest.at("input"), "test");
+  EXPECT_EQ(manifest.at("files").size(), 3u);  // CT, SR, KOS; not the manifest itself
+  std::vector<std::string> files;
+  for (const char* name : {"fbp_ct.dcm", "fbp_sr.dcm", "fbp_kos.dcm"}) files.push_back((dir / name).string());
+  EXPECT_NO_THROW(requireFilesMatchExportManifest(files));
+  const auto refusal = [](const std::vector<std::string>& f) {
+    try {
+      requireFilesMatchExportManifest(f);
+      return std::string("(accepted)");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+  };
+  fs::copy_file(dir / "fbp_sr.dcm", dir / "old_sr.dcm");  // a file an earlier export left
+  EXPECT_NE(refusal({(dir / "old_sr.dcm").string()}).find("not part of its export"), std::string::npos);
+  { std::ofstream(dir / "fbp_sr.dcm", std::ios::app) << "x"; }  // changed after export
+  const std::string changed = refusal(files);
+  EXPECT_NE(changed.find("does not match the SHA-256"), std::string::npos) << changed;
+  EXPECT_NE(changed.find("fbp_sr.dcm"), std::string::npos) << changed;
+  // Files outside an export folder are not an export's: nothing to check.
+  fs::remove(dir / kExportManifest);
+  EXPECT_EQ(refusal(files), "(accepted)");
 }
 
 TEST_F(ExportSessionTest, TwoExportsNeverShareAFolder) {
