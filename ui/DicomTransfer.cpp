@@ -30,9 +30,9 @@ void DicomTransfer::onStateChanged(quint64 job, JobBridge::State state, const QS
 }
 
 void DicomTransfer::exportCase(const CaseData& c, std::vector<CertifiedResult> results, const QString& outDir,
-                               std::optional<DicomNode> sendTo) {
+                               std::optional<DicomNode> sendTo, bool anonymize) {
   Task task;
-  const quint64 job = bridge_.submit(tr("export"), [this, c, items = std::move(results), outDir, sendTo,
+  const quint64 job = bridge_.submit(tr("export"), [this, c, items = std::move(results), outDir, sendTo, anonymize,
                                                     files = task.files](JobContext& ctx) -> JobBridge::Completion {
     const int total = int(items.size()) + (sendTo ? 1 : 0);
     if (items.empty()) throw std::runtime_error("no certified reconstruction to export");
@@ -45,7 +45,9 @@ void DicomTransfer::exportCase(const CaseData& c, std::vector<CertifiedResult> r
     } else if (!QFileInfo(outDir).isDir()) {
       throw InputError(dir, "no such folder");
     }
-    ExportSession session(c.grid, c.description, ExportOptions{});
+    ExportOptions options;
+    options.anonymize = anonymize;
+    ExportSession session(c.grid, c.description, options);
     QStringList lines{QString::fromStdString(session.study().note)};
     for (size_t i = 0; i < items.size(); ++i) {
       ctx.throwIfCancelled();

@@ -26,9 +26,10 @@ class DicomTransfer : public QObject {
   ~DicomTransfer() override = default;  // the bridge cancels and waits
 
   // Writes the certified DICOM of every result (each must have a report) into outDir; with `sendTo`, into a
-  // temporary folder that is sent to the node in one association and then removed.
+  // temporary folder that is sent to the node in one association and then removed. `anonymize`: the
+  // research export of `trustct-cli export --anonymize` (new identifiers, no source file named).
   void exportCase(const CaseData& c, std::vector<CertifiedResult> results, const QString& outDir,
-                  std::optional<DicomNode> sendTo = std::nullopt);
+                  std::optional<DicomNode> sendTo = std::nullopt, bool anonymize = false);
   void echo(const DicomNode& node);
   void cancel() { bridge_.cancelAll(); }  // takes effect before the next method
   bool isBusy() const { return bridge_.isBusy(); }

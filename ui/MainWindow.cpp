@@ -194,12 +194,14 @@ void MainWindow::cancelRun() {
   runLabel_->setText(tr("Cancelling…"));
 }
 
-bool MainWindow::exportCertifiedDicom(const QString& folder) { return startTransfer(folder, std::nullopt); }
+bool MainWindow::exportCertifiedDicom(const QString& folder, bool anonymize) {
+  return startTransfer(folder, std::nullopt, anonymize);
+}
 
 bool MainWindow::sendToPacs(const DicomNode& node) { return startTransfer({}, node); }
 
-bool MainWindow::startTransfer(const QString& folder, std::optional<DicomNode> node) {
-  const int results = session_->startTransfer(folder, node);
+bool MainWindow::startTransfer(const QString& folder, std::optional<DicomNode> node, bool anonymize) {
+  const int results = session_->startTransfer(folder, node, anonymize);
   if (results == 0) return false;
   // The worker's progress is queued to this thread, so the dialog created now sees all of it.
   transferProgress_ = new QProgressDialog(node ? tr("Exporting for %1…").arg(QString::fromStdString(node->describe()))

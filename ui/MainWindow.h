@@ -39,7 +39,7 @@ class MainWindow : public QMainWindow {
   bool exportComparison(const QString& path);
   // Certified DICOM of every finished method into `folder` / to a PACS, in the worker; false when there
   // is nothing certified to export or a transfer is running. dicomTransfer() reports the outcome.
-  bool exportCertifiedDicom(const QString& folder);
+  bool exportCertifiedDicom(const QString& folder, bool anonymize = false);
   bool sendToPacs(const DicomNode& node);
   DicomTransfer* dicomTransfer() const { return session_->dicomTransfer(); }
   void applyPreset(const std::string& id);
@@ -76,7 +76,7 @@ class MainWindow : public QMainWindow {
   void buildActions();  // MainWindowActions.cpp, with the menus, the tool bar and their enabling
   void buildFileActions();
   void showCase();  // the session's current case
-  bool startTransfer(const QString& folder, std::optional<DicomNode> node);
+  bool startTransfer(const QString& folder, std::optional<DicomNode> node, bool anonymize = false);
   void buildMenus();
   void loadPresets();
   void setPanels(bool withReference, const viewer::ImageBuffer& reference, const viewer::WindowLevel& window);
@@ -98,7 +98,8 @@ class MainWindow : public QMainWindow {
 
   QAction *openAction_, *demoAction_, *ellipsesAction_, *sheppLoganAction_, *exportAction_, *quitAction_;
   QAction *runAction_, *cancelAction_, *differenceAction_, *regionToolAction_, *clearRegionsAction_, *resetViewAction_;
-  QAction *openDicomAction_, *openSeriesAction_, *openSinogramAction_, *exportDicomAction_, *sendPacsAction_;
+  QAction *openDicomAction_, *openSeriesAction_, *openSinogramAction_, *exportDicomAction_, *exportAnonymizedAction_,
+      *sendPacsAction_;
   QAction* linkActions_[4] = {};
   QList<QAction*> presetActions_;
   QMenu *recentMenu_ = nullptr, *regionMenu_ = nullptr, *presetMenu_ = nullptr, *toolsMenu_ = nullptr;

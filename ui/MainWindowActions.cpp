@@ -120,6 +120,13 @@ void MainWindow::buildFileActions() {
   connect(exportDicomAction_, &QAction::triggered, this, [=] {
     if (const QString dir = chooseFolder(tr("Export certified DICOM into folder")); !dir.isEmpty()) exportCertifiedDicom(dir);
   });
+  exportAnonymizedAction_ = new QAction(tr("Export &anonymised research DICOM…"), this);
+  exportAnonymizedAction_->setToolTip(tr("As the certified export, with new patient and study identifiers and UIDs; the "
+                                         "files name no source file, and this case leaves the recent files"));
+  connect(exportAnonymizedAction_, &QAction::triggered, this, [=] {
+    if (const QString dir = chooseFolder(tr("Export anonymised research DICOM into folder")); !dir.isEmpty())
+      exportCertifiedDicom(dir, true);
+  });
   sendPacsAction_ = new QAction(tr("Send to &PACS…"), this);
   connect(sendPacsAction_, &QAction::triggered, this, [this] {
     PacsDialog dialog(*dicomTransfer(), this);
@@ -141,6 +148,7 @@ void MainWindow::buildMenus() {
   file->addSeparator();
   file->addAction(exportAction_);
   file->addAction(exportDicomAction_);
+  file->addAction(exportAnonymizedAction_);
   file->addAction(sendPacsAction_);
   file->addSeparator();
   file->addAction(quitAction_);
@@ -233,6 +241,7 @@ void MainWindow::updateRunActions() {
   cancelAction_->setEnabled(isRunning());
   exportAction_->setEnabled(open);
   exportDicomAction_->setEnabled(certified && idle);
+  exportAnonymizedAction_->setEnabled(certified && idle);
   sendPacsAction_->setEnabled(certified && idle);
 }
 

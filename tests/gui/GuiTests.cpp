@@ -671,6 +671,33 @@ class GuiTests : public QObject {
     qInfo("%d files, dciodvfy: 0 errors each", int(files.size()));
   }
 
+  // Hardening issue, defect 9: an anonymised export from the GUI names no source file or patient datum in
+  // any byte it writes, and the workstation's recent files and last folder forget the patient's file.
+  void anonymisedExportLeavesNoSourceName() {
+    if (!window_->certifier()) QSKIP(qPrintable("no default calibration: " + window_->certifierProblem()));
+    QVERIFY(open(kCtSmall));
+    waitForRun();
+    QVERIFY(window_->recentFiles().contains(kCtSmall));
+    QTemporaryDir dir;
+    QVERIFY(window_->exportCertifiedDicom(dir.path(), true));
+    const auto [ok, summary, files] = waitForTransfer(window_->dicomTransfer());
+    QVERIFY2(ok, qPrintable(summary));
+    QVERIFY(files.size() >= 4);
+    const std::string patient = window_->currentCase()->grid.identity->patientName;
+    QVERIFY(!patient.empty());
+    for (const QString& f : QDir(dir.path()).entryList(QDir::Files | QDir::Hidden)) {
+      QFile file(dir.filePath(f));
+      QVERIFY(file.open(QIODevice::ReadOnly));
+      const QByteArray bytes = file.readAll();
+      QVERIFY2(!bytes.contains("CT_small"), qPrintable(f));
+      QVERIFY2(!bytes.contains(QByteArray::fromStdString(patient)), qPrintable(f));
+    }
+    QVERIFY(!window_->recentFiles().contains(kCtSmall));
+    QVERIFY(!summary.contains("CT_small"));
+    qInfo("%d anonymised files, none names CT_small or %s; recent files: %s", int(files.size()), patient.c_str(),
+          qPrintable(window_->recentFiles().join(", ")));
+  }
+
   // Provenance is taken when the method runs: the U-Net's weights are replaced on disk between the
   // reconstruction and the export, and the exported SR and CT still name the weights that made the image.
   void exportNamesTheWeightsThatMadeTheImage() {

@@ -124,7 +124,7 @@ std::vector<CertifiedResult> ComparisonSession::certifiedResults() const {
   return items;
 }
 
-int ComparisonSession::startTransfer(const QString& folder, std::optional<DicomNode> node) {
+int ComparisonSession::startTransfer(const QString& folder, std::optional<DicomNode> node, bool anonymize) {
   if (!case_) return 0;
   if (transfer_->isBusy()) {
     Q_EMIT error(tr("DICOM transfer running"), tr("wait until the current export, transfer or connection test has finished"));
@@ -138,7 +138,8 @@ int ComparisonSession::startTransfer(const QString& folder, std::optional<DicomN
   }
   const int count = int(items.size());
   if (!node) setLastFolder(folder);
-  transfer_->exportCase(*case_, std::move(items), folder, std::move(node));
+  if (anonymize) forgetCaseOrigin();
+  transfer_->exportCase(*case_, std::move(items), folder, std::move(node), anonymize);
   return count;
 }
 
@@ -151,6 +152,17 @@ void ComparisonSession::addRecent(const QString& origin) {
   while (list.size() > kMaxRecent) list.removeLast();
   QSettings().setValue(kRecentKey, list);
   Q_EMIT recentFilesChanged();
+}
+
+void ComparisonSession::forgetCaseOrigin() {
+  const QString origin = QString::fromStdString(case_->origin);
+  QStringList list = recentFiles();
+  if (list.removeAll(origin) > 0) {
+    QSettings().setValue(kRecentKey, list);
+    Q_EMIT recentFilesChanged();
+  }
+  const QString folder = QFileInfo(origin).absolutePath();
+  if (lastFolder() == folder || lastFolder() == origin) QSettings().remove(kLastFolderKey);
 }
 
 QString ComparisonSession::lastFolder() const { return QSettings().value(kLastFolderKey).toString(); }

@@ -62,7 +62,9 @@ class ComparisonSession : public QObject {
   std::vector<CertifiedResult> certifiedResults() const;
   // Certified DICOM of every certified result into `folder`, or to `node`, in the worker. Returns the number
   // of results going out; 0 when refused (a transfer is running, nothing is certified), with `error`.
-  int startTransfer(const QString& folder, std::optional<DicomNode> node);
+  // `anonymize`: a research export; the case's file is then also dropped from the recent files and the
+  // last folder, so this workstation's settings keep no name of the patient's file either.
+  int startTransfer(const QString& folder, std::optional<DicomNode> node, bool anonymize = false);
 
   const ReconstructionEnvironment& environment() const { return env_; }
   const std::optional<CaseData>& currentCase() const { return case_; }
@@ -90,6 +92,7 @@ class ComparisonSession : public QObject {
  private:
   void loadCertifier();
   void addRecent(const QString& origin);
+  void forgetCaseOrigin();  // the current case's file out of the recent files and the last folder
 
   ReconstructionEnvironment env_;
   std::shared_ptr<const Certifier> certifier_;
