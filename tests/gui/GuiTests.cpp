@@ -745,7 +745,8 @@ class GuiTests : public QObject {
     QVERIFY(!sr.empty() && !ct.empty());
     QVERIFY2(sr.find("reconstruction unet (" + ran + ")") != std::string::npos, qPrintable(QString::fromStdString(ran)));
     QVERIFY(sr.find(onDisk) == std::string::npos);
-    QVERIFY(sr.find("calibration " + window_->certifier()->calibration().fingerprint()) != std::string::npos);
+    // The calibration that labelled the U-Net (its own unet.json since session 13), not the default one.
+    QVERIFY(sr.find("calibration " + window_->runner()->certifierFor("unet")->calibration().fingerprint()) != std::string::npos);
     QVERIFY(ct.find(ran) != std::string::npos && ct.find(onDisk) == std::string::npos);  // Software Versions
     qInfo("ran with %s, on disk at export %s: the SR names %s", ran.c_str(), onDisk.c_str(), ran.c_str());
     window_.reset();  // before the resources it reads go
