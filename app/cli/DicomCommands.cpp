@@ -156,7 +156,7 @@ int runExport(const Args& args) {
 }
 
 int runSend(const Args& args) {
-  CommandLine cl("send", "Sends DICOM files to a PACS node with C-STORE (one association).", nodeOptions(), args, "FILES...");
+  CommandLine cl("send", "Sends DICOM files to a PACS node with C-STORE (one association). Files in an export folder are first checked against the SHA-256 its export.json lists.", nodeOptions(), args, "FILES...");
   if (cl.helpRequested()) return std::printf("%s", cl.helpText().c_str()), 0;
   const DicomNode node = nodeFrom(cl);
   if (cl.positionals().empty()) throw UsageError("no files to send");
