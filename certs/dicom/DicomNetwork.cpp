@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <vector>
 
@@ -68,16 +69,11 @@ class NetworkLogCapture {
     std::string out;
     for (const std::string& text : lines_) {
       if (text.find("Association Rejected") == std::string::npos) continue;
+      std::istringstream in(text);
       std::string line;
-      for (const char ch : text.substr(text.find('\n') == std::string::npos ? text.size() : text.find('\n') + 1)) {
-        if (ch != '\n') {
-          line += ch;
-          continue;
-        }
+      std::getline(in, line);  // the heading itself
+      while (std::getline(in, line))
         if (!line.empty()) out += (out.empty() ? "" : "; ") + line;
-        line.clear();
-      }
-      if (!line.empty()) out += (out.empty() ? "" : "; ") + line;
     }
     return out;
   }

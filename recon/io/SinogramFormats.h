@@ -19,15 +19,14 @@ struct SinogramFile {
   double pixelSpacingMm = 0;   // of the model grid when the format knows it; 0 = unknown
   std::string format;          // npy, raw, itk, lodopab-ground-truth, lodopab-observation
   std::string source;
-  int64_t firstSample = 0;     // index in the file of sinograms[0] (a one-sample read)
-  int64_t samplesInFile = 0;   // how many the file holds
+  int64_t samplesInFile = 0;   // how many the file holds (a one-sample read holds one of them)
 };
 
 struct SinogramFormat {
   // Reads `path` checked against `op`; `noise` and `seed` only matter for formats that re-simulate.
   using Reader = std::function<SinogramFile(const std::string& path, const RadonOperator& op, const NoiseModel& noise,
                                             uint64_t seed)>;
-  // Reads only sample `index` of `path` (a SinogramFile of one, firstSample = index, samplesInFile set;
+  // Reads only sample `index` of `path` (a SinogramFile of one, samplesInFile set;
   // InputError when out of range). Optional: for formats whose files can hold far more samples than one
   // reconstruction needs (a 1.4 KB chunked HDF5 may declare a million); without it `read` loads all.
   using SampleReader = std::function<SinogramFile(const std::string& path, const RadonOperator& op,

@@ -100,10 +100,7 @@ SinogramFile readLodopabSamples(const std::string& path, const RadonOperator& op
   const bool truth = data.kind() == LodopabDataset::Kind::GroundTruth;
   out.format = truth ? "lodopab-ground-truth" : "lodopab-observation";
   out.pixelSpacingMm = data.pixelSpacingMm();
-  out.samplesInFile = data.size();
-  out.firstSample = first;
-  if (first >= data.size())
-    throw InputError(path, "sample " + std::to_string(first) + " requested, the file holds " + std::to_string(data.size()));
+  out.samplesInFile = data.size();  // a sample beyond it is refused by the read itself (readHdf5Slice)
   const int64_t end = count < 0 ? data.size() : first + count;
   std::vector<torch::Tensor> sinos, images;
   for (int64_t i = first; i < end; ++i) {
@@ -188,7 +185,6 @@ SinogramFile loadSinogramFile(const std::string& path, const RadonOperator& op, 
                                std::to_string(out.samplesInFile));
   out.sinograms = out.sinograms.narrow(0, sample, 1).contiguous();
   if (out.images.defined()) out.images = out.images.narrow(0, sample, 1).contiguous();
-  out.firstSample = sample;
   return out;
 }
 

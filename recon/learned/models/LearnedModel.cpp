@@ -99,7 +99,7 @@ ModelSpec ModelSpec::fromJson(const nlohmann::json& j, const std::string& source
     if (j.contains("box_output")) s.boxOutput = j.at("box_output").get<bool>();
     // Bounded so that a card cannot make inference run for hours or allocate without limit.
     if (s.maxIterations < 1 || s.maxIterations > kMaxModelIterations || !(s.tolerance >= 0) || s.channels < 0 ||
-        s.channels > 512 || !(s.rLipschitz >= 0) ||
+        s.channels > kMaxModelChannels || !(s.rLipschitz >= 0) ||
         !(s.relaxation >= 1.0 && s.relaxation < 2.0) || !(s.contraction > 0 && s.contraction <= 1.0))
       throw InputError(source, "model architecture has out-of-range values");
     return s;

@@ -29,6 +29,7 @@ ConvL2ONetImpl::Steps tvMinSteps();
 // loading its weights.
 // The most iterations a model card may ask for (the papers stop within 200; 10× the largest cap measured).
 constexpr int kMaxModelIterations = 5000;
+constexpr int kMaxModelChannels = 512;  // 75·512² ≈ 20 M parameters: far beyond any of the papers' models
 
 struct ModelSpec {
   ModelKind kind = ModelKind::ScaleL2O;

@@ -154,10 +154,9 @@ StoredModel loadModel(const std::string& directory, std::shared_ptr<const RadonO
   const std::string recorded = c.value("weights_fingerprint", std::string());
   if (recorded.empty())
     throw InputError(cardPath, "model card has no weights_fingerprint (made by an older TrustCT); retrain the model");
-  if (recorded != stored.model->weightsFingerprint())
+  if (const std::string now = stored.model->weightsFingerprint(); recorded != now)
     throw InputError(cardPath, "the card's architecture does not match the one these weights were saved with "
-                               "(weights_fingerprint " + recorded + ", now " + stored.model->weightsFingerprint() +
-                               "): the card was edited or damaged");
+                               "(weights_fingerprint " + recorded + ", now " + now + "): the card was edited or damaged");
   return stored;
 }
 
