@@ -149,6 +149,7 @@ int runTrain(const Args& args) {
                                    {"box-output", "", "U-Net: project the output onto [0, 1] (the box constraint holds by construction)", ""},
                                    {"relaxation", "RHO", "L2O: over-relaxation 1 <= RHO < 2 of the L-ADMM solve (1: plain iteration)", "1"},
                                    {"contraction", "C", "L2O: scale the learned prox by 0 < C <= 1, the prox of a strongly convex prior, so the solve converges linearly (1: off)", "1"},
+                                   {"tv-warm-start", "N", "L2O: start each solve from FBP refined by N TV-Min iterations (0: from FBP), nearer the fixed point", "0"},
                                    {"fixed-k-scale", "", "L2O: hold ||K||_F at its starting value, so training changes K's shape, not its scale", ""},
                                    {"rate-penalty", "MU", "L2O: add MU * max(0, q - --rate-target)^2 to the loss, q the solve's measured contraction factor at its last iterate (0: off)", "0"},
                                    {"rate-target", "Q", "L2O: contraction factor 0 < Q < 1 the rate penalty allows", "0.94"},
@@ -189,6 +190,7 @@ int runTrain(const Args& args) {
     if (!(spec.relaxation >= 1.0 && spec.relaxation < 2.0)) throw UsageError("--relaxation must be in [1, 2)");
     spec.contraction = cl.number("contraction");
     spec.fixedKScale = cl.has("fixed-k-scale");
+    spec.tvWarmStart = static_cast<int>(cl.integer("tv-warm-start", 0, kMaxModelIterations));
     if (!(spec.contraction > 0 && spec.contraction <= 1.0)) throw UsageError("--contraction must be in (0, 1]");
     if (spec.prox == ConvL2ONetImpl::Prox::Shrinkage) spec.steps = tvMinSteps();
     if (cl.has("steps-from")) spec.steps = stepsFromFile(cl.value("steps-from"));
@@ -217,6 +219,8 @@ int runTrain(const Args& args) {
   if (!(options.rateTarget > 0 && options.rateTarget < 1)) throw UsageError("--rate-target must be in (0, 1)");
   if (options.ratePenalty > 0 && kind != ModelKind::ImplicitL2O && kind != ModelKind::ScaleL2O)
     throw UsageError("--rate-penalty applies to the L2O models only");
+  if (cl.integer("tv-warm-start") > 0 && kind != ModelKind::ImplicitL2O && kind != ModelKind::ScaleL2O)
+    throw UsageError("--tv-warm-start applies to the L2O models only");
   options.earlyLossWeight = cl.number("early-loss");
   options.earlyIterations = static_cast<int>(cl.integer("early-iterations", 1, 1000000));
   if (!(options.earlyLossWeight >= 0)) throw UsageError("--early-loss must be >= 0");

@@ -34,6 +34,16 @@ torch::Tensor FiniteDifferenceProblem::prox(const torch::Tensor& p, const torch:
   return torch::sign(p) * torch::relu(p.abs() - lambda);
 }
 
+LAdmmResult solveTvMin(const std::shared_ptr<const RadonOperator>& op, const torch::Tensor& d, const torch::Tensor& x0,
+                       const TvMinParameters& params, JobContext* ctx) {
+  torch::NoGradGuard noGrad;
+  FiniteDifferenceProblem problem;
+  LAdmmSolver solver(op, problem);
+  const torch::Tensor delta = params.epsilon * d.flatten(1).norm(2, 1);
+  return solver.solve(d, delta, x0, LAdmmSteps::constant(params.alpha, params.beta, params.lambda, d.device()),
+                      {params.tolerance, params.maxIterations}, ctx);
+}
+
 TvMinMethod::TvMinMethod(const ReconstructionEnvironment& env, TvMinParameters params)
     : env_(env), params_(params), fbp_(env.op, FbpFilter::Hann) {}
 
@@ -56,11 +66,8 @@ ReconstructionOutput TvMinMethod::reconstruct(const torch::Tensor& sinograms, Jo
   const auto t0 = std::chrono::steady_clock::now();
   torch::NoGradGuard noGrad;
   const torch::Tensor d = sinograms.to(env_.device, torch::kFloat32);
-  const torch::Tensor delta = params_.epsilon * d.flatten(1).norm(2, 1);
   const torch::Tensor x0 = fbp_.reconstruct(d).clamp(0.0, 1.0).unsqueeze(1);
-  LAdmmSolver solver(env_.op, problem_);
-  const LAdmmResult r = solver.solve(d, delta, x0, LAdmmSteps::constant(params_.alpha, params_.beta, params_.lambda, env_.device),
-                                     {params_.tolerance, params_.maxIterations}, &ctx);
+  const LAdmmResult r = solveTvMin(env_.op, d, x0, params_, &ctx);
   ReconstructionOutput out;
   out.images = r.x.squeeze(1).to(torch::kCPU);
   out.iterations = r.sampleIterations;

@@ -27,6 +27,11 @@ struct TvMinParameters {
   int maxIterations = 800;
 };
 
+// TV-Min's L-ADMM solve from x0 (batch (B, 1, H, W) in [0, 1]) with δ = ε‖d‖: the method's own solve and the
+// L2O models' TV warm start (ModelSpec::tvWarmStart).
+LAdmmResult solveTvMin(const std::shared_ptr<const RadonOperator>& op, const torch::Tensor& d, const torch::Tensor& x0,
+                       const TvMinParameters& params, JobContext* ctx);
+
 class TvMinMethod : public ReconstructionMethod {
  public:
   TvMinMethod(const ReconstructionEnvironment& env, TvMinParameters params = defaults());
@@ -44,7 +49,6 @@ class TvMinMethod : public ReconstructionMethod {
   ReconstructionEnvironment env_;
   TvMinParameters params_;
   FilteredBackProjection fbp_;
-  FiniteDifferenceProblem problem_;
 };
 
 }  // namespace trustct

@@ -145,6 +145,8 @@ expect 3 "no sinogram_NNNN.npy files found" "$CLI" evaluate --data "$T" --method
 # train: L2O settings out of range are refused before any work
 expect 2 "--contraction must be in (0, 1]" "$CLI" train --model scale-l2o --prox shrinkage --out "$T/tr" --contraction 0
 expect 2 "--relaxation must be in [1, 2)" "$CLI" train --model scale-l2o --prox shrinkage --out "$T/tr" --relaxation 2
+expect 2 "--tv-warm-start must be between 0 and 5000" "$CLI" train --model scale-l2o --out "$T/tr" --tv-warm-start -1
+expect 2 "--tv-warm-start applies to the L2O models only" "$CLI" train --model unet --out "$T/tr" --tv-warm-start 100
 expect 2 "--early-loss applies to the L2O models only" "$CLI" train --model unet --out "$T/tr" --early-loss 1
 expect 2 "--early-iterations must be below --train-iterations" "$CLI" train --model scale-l2o --out "$T/tr" \
   --early-loss 1 --early-iterations 50 --train-iterations 50

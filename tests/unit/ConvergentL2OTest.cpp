@@ -317,3 +317,34 @@ TEST(ConvergentL2O, FixedKScaleHoldsTheScaleItStartsFromAndOnlyThat) {
   EXPECT_TRUE(model->module().named_buffers().contains("K_scale"));
   EXPECT_FALSE(trained->module().named_buffers().contains("K_scale"));
 }
+
+TEST(ConvergentL2O, TvWarmStartStartsInferenceAndTrainingFromTvMinsImage) {
+  ModelSpec spec = shrinkageSpec();
+  EXPECT_FALSE(spec.toJson().contains("tv_warm_start"));  // older cards keep their fingerprints
+  spec.tvWarmStart = 30;
+  EXPECT_EQ(ModelSpec::fromJson(spec.toJson(), "test").tvWarmStart, 30);
+  for (const int bad : {-1, kMaxModelIterations + 1}) {
+    nlohmann::json j = spec.toJson();
+    j["tv_warm_start"] = bad;
+    EXPECT_THROW(ModelSpec::fromJson(j, "card.json"), InputError) << bad;
+  }
+
+  const auto op = tinyOperator();
+  torch::manual_seed(13);
+  const TrainingSet data = TrainingSet::simulate(op, 2, 92, 0.015);
+  auto fromFbp = makeLearnedModel(shrinkageSpec(), op);
+  auto warm = makeLearnedModel(spec, op);
+  warm->initialiseFrom(*fromFbp);
+  // One model iteration from TV-Min's 30-iterate is the FBP-started model's iteration from that image.
+  TvMinParameters tv = TvMinMethod::defaults();
+  tv.maxIterations = 30;
+  const torch::Tensor tvImage = solveTvMin(op, data.sinograms, data.fbp.clamp(0, 1), tv, nullptr).x;
+  const LearnedInference expected = fromFbp->infer(data.sinograms, tvImage, 1, nullptr);
+  const LearnedInference got = warm->infer(data.sinograms, data.fbp, 1, nullptr);
+  EXPECT_TRUE(torch::allclose(got.x, expected.x, 1e-5, 1e-6));
+  EXPECT_FALSE(torch::allclose(got.x, fromFbp->infer(data.sinograms, data.fbp, 1, nullptr).x, 1e-3, 1e-4));
+  // Training sees the image inference returns at the same cap.
+  torch::Tensor trained = warm->trainingOutput(data.sinograms, data.fbp, 3);
+  EXPECT_TRUE(trained.requires_grad());
+  EXPECT_TRUE(torch::allclose(trained.detach(), warm->infer(data.sinograms, data.fbp, 3, nullptr).x, 1e-4, 1e-5));
+}

@@ -63,6 +63,7 @@ nlohmann::json ModelSpec::toJson() const {
     if (relaxation != 1.0) j["relaxation"] = relaxation;
     if (contraction != 1.0) j["contraction"] = contraction;
     if (fixedKScale) j["k_scale"] = "fixed";
+    if (tvWarmStart > 0) j["tv_warm_start"] = tvWarmStart;
   }
   if (kind == ModelKind::FFpn) j["lipschitz_gamma"] = lipschitzGamma;
   if (kind == ModelKind::UNet && boxOutput) j["box_output"] = true;  // only when set: older cards stay as they are
@@ -97,9 +98,11 @@ ModelSpec ModelSpec::fromJson(const nlohmann::json& j, const std::string& source
       s.fixedKScale = true;
     }
     if (j.contains("box_output")) s.boxOutput = j.at("box_output").get<bool>();
+    if (j.contains("tv_warm_start")) s.tvWarmStart = j.at("tv_warm_start").get<int>();
     // Bounded so that a card cannot make inference run for hours or allocate without limit.
     if (s.maxIterations < 1 || s.maxIterations > kMaxModelIterations || !(s.tolerance >= 0) || s.channels < 0 ||
-        s.channels > kMaxModelChannels || !(s.rLipschitz >= 0) ||
+        s.channels > kMaxModelChannels || !(s.rLipschitz >= 0) || s.tvWarmStart < 0 ||
+        s.tvWarmStart > kMaxModelIterations ||
         !(s.relaxation >= 1.0 && s.relaxation < 2.0) || !(s.contraction > 0 && s.contraction <= 1.0))
       throw InputError(source, "model architecture has out-of-range values");
     return s;
@@ -125,11 +128,11 @@ nlohmann::json LearnedModel::parameterReport() const { return {{"trainable", tra
 
 void LearnedModel::initialiseFrom(const LearnedModel& trained) {
   // The weights carry over whatever the output projection, the prox's contraction, a (nonzero) spectral
-  // bound of L2O's N or the solver's relaxation (none is part of them; a model's own
+  // bound of L2O's N, the solver's relaxation or warm start (none is part of them; a model's own
   // bound is enforced on the copied weights).
   auto weightsLayout = [](const ModelSpec& s) {
     nlohmann::json j = s.trainedJson();
-    for (const char* key : {"box_output", "contraction", "relaxation", "k_scale"}) j.erase(key);
+    for (const char* key : {"box_output", "contraction", "relaxation", "k_scale", "tv_warm_start"}) j.erase(key);
     if (j.value("r_lipschitz", 0.0) > 0) j["r_lipschitz"] = "bounded";
     return j;
   };
@@ -175,7 +178,7 @@ LearnedInference L2OModel::infer(const torch::Tensor& d, const torch::Tensor& fb
   torch::NoGradGuard noGrad;
   net_->eval();
   LAdmmSolver solver(op_, *net_);
-  const LAdmmResult r = solver.solve(d, net_->delta(d), fbp.clamp(0.0, 1.0), net_->steps(),
+  const LAdmmResult r = solver.solve(d, net_->delta(d), startImage(d, fbp, ctx), net_->steps(),
                                      {spec_.tolerance, maxIterations, spec_.relaxation}, ctx);
   return {r.x, r.iterations, r.iterateResidual, r.sampleIterations};
 }
@@ -189,7 +192,7 @@ LearnedModel::TrainingForward L2OModel::trainingForward(const torch::Tensor& d, 
   options.relaxLastIteration = true;  // so the differentiable step gives infer()'s iterate at this cap
   if (probes.earlyIterations > 0 && probes.earlyIterations < maxIterations)
     options.keepStateBefore = probes.earlyIterations;
-  const LAdmmResult solved = solver.solve(d, delta.detach(), fbp.clamp(0.0, 1.0), net_->steps(), options, nullptr);
+  const LAdmmResult solved = solver.solve(d, delta.detach(), startImage(d, fbp, nullptr), net_->steps(), options, nullptr);
   LAdmmState last = solved.state;
   solver.step(last, d, delta, net_->steps());  // the one differentiable step (JFB)
   TrainingForward out{last.x, {}, {}};
@@ -211,6 +214,19 @@ LearnedModel::TrainingForward L2OModel::trainingForward(const torch::Tensor& d, 
     out.contraction = moved.flatten(1).norm(2, 1) / dz.flatten(1).norm(2, 1).clamp_min(1e-12);
   }
   return out;
+}
+
+torch::Tensor L2OModel::startImage(const torch::Tensor& d, const torch::Tensor& fbp, JobContext* ctx) const {
+  const torch::Tensor x0 = fbp.detach().clamp(0.0, 1.0);
+  if (spec_.tvWarmStart == 0) return x0;
+  // The TV solve reports no progress of its own (the model's solve is the job's progress bar) but is
+  // cancellable between batches.
+  if (ctx) ctx->throwIfCancelled();
+  TvMinParameters tv = TvMinMethod::defaults();
+  tv.maxIterations = spec_.tvWarmStart;
+  const torch::Tensor x = solveTvMin(op_, d.detach(), x0, tv, nullptr).x;
+  if (ctx) ctx->throwIfCancelled();
+  return x;
 }
 
 void L2OModel::initialiseFrom(const LearnedModel& trained) {

@@ -44,6 +44,10 @@ struct ModelSpec {
   double contraction = 1.0;               // L2O: the learned prox scaled by 0 < c ≤ 1 (ConvL2ONetImpl)
   bool fixedKScale = false;               // L2O: ‖K‖_F held at its starting value (ConvL2ONetImpl)
   bool boxOutput = false;                 // U-Net: output projected onto [0, 1]
+  // L2O: the solve starts from FBP refined by this many TV-Min iterations (TvMinParameters; 0: from FBP),
+  // nearer the fixed point, so fewer of the model's own iterations reach the tolerance. Training starts
+  // from the same image, so the loss sees what inference returns.
+  int tvWarmStart = 0;
 
   static ModelSpec defaults(ModelKind kind);
   nlohmann::json toJson() const;
@@ -137,6 +141,8 @@ class L2OModel : public LearnedModel {
   ConvL2ONet net() const { return net_; }
 
  private:
+  torch::Tensor startImage(const torch::Tensor& d, const torch::Tensor& fbp, JobContext* ctx) const;
+
   std::shared_ptr<const RadonOperator> op_;
   ConvL2ONet net_;
 };
