@@ -20,9 +20,32 @@ QString plain(const QString& html) {
   d.setHtml(html);
   return d.toPlainText();
 }
+
+constexpr int kChipH = 20, kChipGap = 4;
+
+// A panel's chips flowed left to right into `width`, wrapping as the badge bar does on screen.
+std::vector<ComparisonLayout::Chip> flowChips(const CertificateReport& report, const CertificateSuite& suite,
+                                              const QFontMetrics& fm, int width) {
+  std::vector<ComparisonLayout::Chip> chips;
+  chips.push_back({report.overall, viewer::BadgeStyle::of(report.overall).symbol + " " +
+                                       QString::fromStdString(verdictText(report.overall)), {}});
+  for (const auto& c : report.certificates)
+    chips.push_back({c.label, viewer::BadgeStyle::of(c.label).chipText(propertyTitle(suite, c.property)), {}});
+  int x = 0, y = 0;
+  for (auto& chip : chips) {
+    const int w = std::min(width, fm.horizontalAdvance(chip.text) + 14);
+    if (x > 0 && x + w > width) {
+      x = 0;
+      y += kChipH + kChipGap;
+    }
+    chip.rect = QRect(x, y, w, kChipH);
+    x += w + kChipGap;
+  }
+  return chips;
+}
 }  // namespace
 
-QImage renderComparison(const ComparisonGrid& grid, const QString& caption, int scale) {
+QImage renderComparison(const ComparisonGrid& grid, const QString& caption, int scale, ComparisonLayout* layout) {
   const CertificateSuite suite = CertificateSuite::standard();
   const auto& panels = grid.panels();
   const auto& regions = grid.coordinator().regions();
@@ -30,14 +53,26 @@ QImage renderComparison(const ComparisonGrid& grid, const QString& caption, int 
   const int columns = std::max(1, std::min<int>(grid.columns(), int(panels.size())));
   const int rows = int(std::ceil(double(panels.size()) / columns));
   const int pad = 12, titleH = 26, insetH = regions.empty() ? 0 : w / int(std::max<size_t>(regions.size(), 2)) + 6;
-  const int footerH = 52, captionH = 34;
+  QFont font("DejaVu Sans");
+  font.setPixelSize(14);
+  QFont chipFont = font;
+  chipFont.setPixelSize(12);
+  const QFontMetrics chipMetrics(chipFont);
+  // Chips first: the footer is as tall as the most rows any panel's chips need.
+  std::vector<std::vector<ComparisonLayout::Chip>> chips(panels.size());
+  int chipRows = 1;
+  for (size_t i = 0; i < panels.size(); ++i)
+    if (const auto& result = panels[i]->result(); result && result->report && panels[i]->view()->hasImage()) {
+      chips[i] = flowChips(*result->report, suite, chipMetrics, w);
+      chipRows = std::max(chipRows, chips[i].back().rect.bottom() / (kChipH + kChipGap) + 1);
+    }
+  const int footerH = 28 + chipRows * (kChipH + kChipGap), captionH = 34;
   const int cellW = w + 2 * pad, cellH = titleH + h + insetH + footerH + pad;
+  if (layout) layout->cells.assign(panels.size(), {});
   QImage out(columns * cellW, captionH + rows * cellH, QImage::Format_RGB32);
   out.fill(QColor(0x14, 0x17, 0x1C));
   QPainter p(&out);
   p.setRenderHint(QPainter::Antialiasing);
-  QFont font("DejaVu Sans");
-  font.setPixelSize(14);
   p.setFont(font);
   p.setPen(QColor(0xE5, 0xE9, 0xF0));
   p.drawText(QRect(pad, 0, out.width() - 2 * pad, captionH), Qt::AlignVCenter | Qt::AlignLeft, caption);
@@ -45,6 +80,7 @@ QImage renderComparison(const ComparisonGrid& grid, const QString& caption, int 
   for (size_t i = 0; i < panels.size(); ++i) {
     const MethodPanel* panel = panels[i];
     const int x0 = int(i % columns) * cellW + pad, y0 = captionH + int(i / columns) * cellH;
+    if (layout) layout->cells[i].rect = QRect(x0 - pad, y0, cellW, cellH);
     QFont bold = font;
     bold.setBold(true);
     p.setFont(bold);
@@ -83,28 +119,19 @@ QImage renderComparison(const ComparisonGrid& grid, const QString& caption, int 
     const int fy = y0 + titleH + h + insetH + 4;
     p.setPen(QColor(0xD8, 0xDE, 0xE9));
     p.drawText(QRect(x0, fy, w, 20), Qt::AlignVCenter | Qt::AlignLeft, plain(panel->metricsText()));
-    if (const auto& result = panel->result(); result && result->report) {
-      int bx = x0;
-      QFont chipFont = font;
-      chipFont.setPixelSize(12);
-      p.setFont(chipFont);
-      const auto chip = [&](Label label, const QString& text) {
-        const viewer::BadgeStyle s = viewer::BadgeStyle::of(label);
-        const QString t = s.symbol + " " + text;
-        const int tw = p.fontMetrics().horizontalAdvance(t) + 12;
-        const QRect r(bx, fy + 24, tw, 20);
-        p.setPen(Qt::NoPen);
-        p.setBrush(s.background);
-        p.drawRoundedRect(r, 9, 9);
-        p.setPen(s.text);
-        p.drawText(r, Qt::AlignCenter, t);
-        bx += tw + 4;
-      };
-      chip(result->report->overall, QString::fromStdString(verdictText(result->report->overall)));
-      for (const auto& c : result->report->certificates) chip(c.label, propertyTitle(suite, c.property));
-      p.setBrush(Qt::NoBrush);
-      p.setFont(font);
+    p.setFont(chipFont);
+    for (ComparisonLayout::Chip chip : chips[i]) {
+      const viewer::BadgeStyle st = viewer::BadgeStyle::of(chip.label);
+      chip.rect.translate(x0, fy + 24);
+      p.setPen(st.outline.isValid() ? QPen(st.outline, 2) : QPen(Qt::NoPen));
+      p.setBrush(st.background);
+      p.drawRoundedRect(QRectF(chip.rect).adjusted(1, 1, -1, -1), st.radius, st.radius);
+      p.setPen(st.text);
+      p.drawText(chip.rect, Qt::AlignCenter, chip.text);
+      if (layout) layout->cells[i].chips.push_back(chip);
     }
+    p.setBrush(Qt::NoBrush);
+    p.setFont(font);
   }
   return out;
 }

@@ -37,6 +37,7 @@ void ComparisonGrid::setPanels(const std::vector<PanelSpec>& specs, const viewer
     if (!same) {
       auto* panel = new MethodPanel(s.id, s.title, coordinator_, int(i), this);
       panel->view()->setRegionTool(regionTool_);
+      panel->view()->setMouseScheme(scheme_);
       connect(panel, &MethodPanel::badgeClicked, this, &ComparisonGrid::badgeClicked);
       connect(panel->view(), &viewer::VtkImageView::cursorMoved, this,
               [this, panel](int, double x, double y) { Q_EMIT cursorReadout(readout(panel, x, y)); });
@@ -44,6 +45,7 @@ void ComparisonGrid::setPanels(const std::vector<PanelSpec>& specs, const viewer
       panels_.push_back(panel);
     }
     MethodPanel* panel = panels_[i];
+    panel->view()->setHounsfield(hounsfield_);
     if (s.reference) panel->showReference(reference);
     else if (!s.available) panel->setUnavailable(s.unavailableReason);
     else panel->setIdle();
@@ -92,6 +94,16 @@ void ComparisonGrid::refreshPanel(MethodPanel* panel) {
 void ComparisonGrid::setRegionTool(bool on) {
   regionTool_ = on;
   for (MethodPanel* p : panels_) p->view()->setRegionTool(on);
+}
+
+void ComparisonGrid::setHounsfield(bool on) {
+  hounsfield_ = on;
+  for (MethodPanel* p : panels_) p->view()->setHounsfield(on);
+}
+
+void ComparisonGrid::setMouseScheme(viewer::MouseScheme scheme) {
+  scheme_ = scheme;
+  for (MethodPanel* p : panels_) p->view()->setMouseScheme(scheme);
 }
 
 QString ComparisonGrid::readout(const MethodPanel* panel, double x, double y) const {

@@ -46,7 +46,10 @@ class ComparisonGrid : public QWidget {
   void refreshPanel(MethodPanel* panel);  // after a result arrived: apply the difference mode
   void updateSummary();                    // after any panel changed state
   void setRegionTool(bool on);
-  void setHounsfield(bool on) { hounsfield_ = on; }
+  void setHounsfield(bool on);  // the case's images are in HU: read-outs and the colour bar in HU
+  bool hounsfield() const { return hounsfield_; }
+  void setMouseScheme(viewer::MouseScheme scheme);
+  viewer::MouseScheme mouseScheme() const { return scheme_; }
 
  Q_SIGNALS:
   void badgeClicked(const QString& methodId, const QString& property);
@@ -67,6 +70,7 @@ class ComparisonGrid : public QWidget {
   bool difference_ = false;
   bool regionTool_ = false;
   bool hounsfield_ = false;
+  viewer::MouseScheme scheme_ = viewer::MouseScheme::ReadingRoom;
 };
 
 }  // namespace trustct::ui

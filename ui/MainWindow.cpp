@@ -29,6 +29,7 @@ MainWindow::MainWindow(ReconstructionEnvironment env, QWidget* parent)
   setCentralWidget(grid_);
   cursorLabel_ = new QLabel(this);
   runLabel_ = new QLabel(this);
+  runLabel_->setObjectName("runStatus");
   statusBar()->addWidget(cursorLabel_, 1);
   statusBar()->addPermanentWidget(runLabel_);
   connect(session_, &ComparisonSession::message, statusBar(), &QStatusBar::showMessage);
@@ -40,7 +41,7 @@ MainWindow::MainWindow(ReconstructionEnvironment env, QWidget* parent)
   if (!certifierProblem().isEmpty()) runLabel_->setText(tr("Certificates unavailable"));
 
   connectRunner();
-  connect(session_, &ComparisonSession::caseLoaded, this, &MainWindow::showCase);
+  connect(session_, &ComparisonSession::caseLoaded, this, &MainWindow::startCase);
   connect(session_, &ComparisonSession::caseFailed, this, [this](const QString& origin, const QString& problem) {
     updateRunActions();
     Q_EMIT caseFailed(origin, problem);
@@ -107,9 +108,13 @@ void MainWindow::connectRunner() {
   connect(runner, &ReconstructionRunner::methodFailed, this, [=](const QString& id, const QString& message) {
     if (auto* p = panelOf(id)) p->setFailed(message);
   });
-  connect(runner, &ReconstructionRunner::runFinished, this, [this] {
+  connect(runner, &ReconstructionRunner::runFinished, this, [this, runner] {
     updateRunActions();
-    runLabel_->setText(tr("Reconstruction finished"));
+    // What happened, not merely that it is over: finished, cancelled, or failed and why.
+    const QString text = describeRunOutcome(runner->outcome(), [this](const QString& id) { return panelTitle(id); });
+    runLabel_->setText(text.size() > 90 ? text.left(89) + QString::fromUtf8("…") : text);
+    runLabel_->setToolTip(text);
+    if (!runner->outcome().failed.empty()) statusBar()->showMessage(text, 15000);
     Q_EMIT runFinished();
   });
   for (auto signal : {&ReconstructionRunner::methodQueued, &ReconstructionRunner::methodStarted,
@@ -142,12 +147,16 @@ void MainWindow::setPanels(bool withReference, const viewer::ImageBuffer& refere
                      QString::fromStdString(i.unavailableReason)});
   const int n = session_->environment().geometry().imageSize;
   grid_->setPanels(specs, reference, n, n, window);
-  // Badges arriving must not resize the views.
-  if (!certifier()) return;
-  QStringList titles;
-  for (const auto& p : certifier()->suite().properties()) titles << QString::fromStdString(p->title());
-  for (MethodPanel* p : grid_->panels())
-    if (p->state() != MethodPanel::State::Reference) p->badges()->reserveFor(titles);
+  // Badges arriving must not resize the views: each panel keeps room for the properties of the suite that
+  // certifies it (a learned model's own adds its data-driven regulariser).
+  for (MethodPanel* p : grid_->panels()) {
+    if (p->state() == MethodPanel::State::Reference) continue;
+    const std::shared_ptr<const Certifier> c = runner()->certifierFor(p->methodId());
+    if (!c) continue;
+    QStringList titles;
+    for (const auto& property : c->suite().properties()) titles << QString::fromStdString(property->title());
+    p->badges()->reserveFor(titles);
+  }
 }
 
 void MainWindow::loadPresets() {
@@ -167,6 +176,13 @@ bool MainWindow::openCase(const QString& origin) {
   return true;
 }
 
+void MainWindow::startCase() {
+  grid_->coordinator().clearRegions();  // the previous patient's regions mean nothing on this one
+  showCase();
+}
+
+QString MainWindow::runStatus() const { return runLabel_->text(); }
+
 void MainWindow::showCase() {
   const CaseData& c = *currentCase();
   const viewer::ImageBuffer reference = c.reference.defined() ? imageBufferFrom(c.reference) : viewer::ImageBuffer{};
@@ -175,9 +191,11 @@ void MainWindow::showCase() {
   grid_->setDifferenceMode(differenceAction_->isChecked() && !reference.empty());
   differenceAction_->setEnabled(!reference.empty());
   for (QAction* a : presetActions_)
-    if (a->data().toString() == viewer::WindowLevelPresets::kFileId) a->setEnabled(c.ownWindow.has_value());
+    a->setEnabled(a->data().toString() == viewer::WindowLevelPresets::kFileId ? c.ownWindow.has_value() : c.huCalibrated);
   setWindowTitle(tr("%1 — TrustCT").arg(QString::fromStdString(c.title)));
   statusBar()->showMessage(QString::fromStdString(c.title + (c.note.empty() ? "" : " · " + c.note)), 8000);
+  // The case opens in its initial window (its own, else the full range), whatever the previous case used:
+  // the session's preset is per case.
   if (const std::string preset = session_->preset(); preset != viewer::WindowLevelPresets::kFileId) applyPreset(preset);
   Q_EMIT caseOpened();
   runAll();
@@ -216,17 +234,38 @@ bool MainWindow::startTransfer(const QString& folder, std::optional<DicomNode> n
   return true;
 }
 
-void MainWindow::applyPreset(const std::string& id) {
+bool MainWindow::applyPreset(const std::string& id) {
   const std::optional<CaseData>& c = currentCase();
+  if (!c) return false;
   if (id == viewer::WindowLevelPresets::kFileId) {
-    if (c && c->ownWindow) grid_->coordinator().setWindowAll(*c->ownWindow);
+    if (!c->ownWindow) return false;
+    grid_->coordinator().setWindowAll(*c->ownWindow);
   } else if (const viewer::WindowLevelPreset* p = presets_.find(id)) {
+    // Presets are written in HU: on a phantom or a sinogram's image they would be numbers of no tissue.
+    if (!c->huCalibrated) {
+      statusBar()->showMessage(tr("The %1 preset is in HU; this image is not in Hounsfield units").arg(QString::fromStdString(p->name)), 5000);
+      return false;
+    }
     grid_->coordinator().setWindowAll(p->window());
   } else {
-    return;
+    return false;
   }
   session_->setPreset(id);
+  return true;
 }
+
+void MainWindow::resetView() {
+  auto& c = grid_->coordinator();
+  for (int p = 0; p < c.panelCount(); ++p) c.resetView(p);
+  session_->setPreset(viewer::WindowLevelPresets::kFileId);  // the initial window again, as the case opened
+}
+
+void MainWindow::setMouseScheme(viewer::MouseScheme scheme) {
+  grid_->setMouseScheme(scheme);
+  schemeActions_[int(scheme)]->setChecked(true);
+}
+
+viewer::MouseScheme MainWindow::mouseScheme() const { return grid_->mouseScheme(); }
 
 bool MainWindow::exportComparison(const QString& path) {
   const std::optional<CaseData>& c = currentCase();
@@ -265,11 +304,12 @@ void MainWindow::restoreSettings() {
   for (int l = 0; l < viewer::kLinkCount; ++l) linkActions_[l]->setChecked(s.links[l]);
   differenceAction_->setChecked(s.difference);
   grid_->setColumns(s.columns);
+  setMouseScheme(s.mouseScheme);
   rebuildRecentMenu();
 }
 
 void MainWindow::saveSettings() const {
-  WindowSettings s{saveGeometry(), saveState(), {}, differenceAction_->isChecked(), grid_->columns()};
+  WindowSettings s{saveGeometry(), saveState(), {}, differenceAction_->isChecked(), grid_->columns(), mouseScheme()};
   for (int l = 0; l < viewer::kLinkCount; ++l) s.links[l] = linkActions_[l]->isChecked();
   session_->saveWindowSettings(s);
 }

@@ -42,7 +42,16 @@ class MainWindow : public QMainWindow {
   bool exportCertifiedDicom(const QString& folder, bool anonymize = false);
   bool sendToPacs(const DicomNode& node);
   DicomTransfer* dicomTransfer() const { return session_->dicomTransfer(); }
-  void applyPreset(const std::string& id);
+  // A preset on the current case only (a new case starts in its own window). HU presets apply to images in
+  // Hounsfield units only: false, with a status message, on any other image or an unknown id.
+  bool applyPreset(const std::string& id);
+  // Home / Space / double click: every panel back to the case's initial zoom, pan and window/level.
+  void resetView();
+  void setMouseScheme(viewer::MouseScheme scheme);  // View ▸ Mouse buttons; saved with the window's settings
+  viewer::MouseScheme mouseScheme() const;
+  QAction* mouseSchemeAction(viewer::MouseScheme scheme) const { return schemeActions_[int(scheme)]; }
+  QString mouseAndKeyboardHelp() const;  // Help ▸ Mouse and keyboard, from the bindings in use
+  QString runStatus() const;             // the status bar's run read-out
 
   // Registers the user's models anew with their own calibrations and rebuilds the panels (the current
   // case is reconstructed again, now with them).
@@ -75,7 +84,8 @@ class MainWindow : public QMainWindow {
   void connectRunner();
   void buildActions();  // MainWindowActions.cpp, with the menus, the tool bar and their enabling
   void buildFileActions();
-  void showCase();  // the session's current case
+  void startCase();  // a case just loaded: nothing of the previous one (zoom regions, preset) carries over
+  void showCase();   // the session's current case
   bool startTransfer(const QString& folder, std::optional<DicomNode> node, bool anonymize = false);
   void buildMenus();
   void loadPresets();
@@ -101,6 +111,7 @@ class MainWindow : public QMainWindow {
   QAction *openDicomAction_, *openSeriesAction_, *openSinogramAction_, *exportDicomAction_, *exportAnonymizedAction_,
       *sendPacsAction_;
   QAction* linkActions_[4] = {};
+  QAction* schemeActions_[2] = {};
   QList<QAction*> presetActions_;
   QMenu *recentMenu_ = nullptr, *regionMenu_ = nullptr, *presetMenu_ = nullptr, *toolsMenu_ = nullptr;
 };

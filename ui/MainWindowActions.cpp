@@ -1,6 +1,7 @@
 // MainWindow's actions, menus and tool bar, and the menus rebuilt from the session (recent files) and the
 // view-link coordinator (zoom regions); MainWindow.cpp connects the session and the grid.
 #include <QAction>
+#include <QActionGroup>
 #include <QDateTime>
 #include <QFileDialog>
 #include <QLabel>
@@ -68,14 +69,26 @@ void MainWindow::buildActions() {
   clearRegionsAction_->setShortcut(tr("Shift+Del"));
   connect(clearRegionsAction_, &QAction::triggered, this, [this] { grid_->coordinator().clearRegions(); });
   resetViewAction_ = new QAction(tr("Reset &view"), this);
-  resetViewAction_->setShortcut(Qt::Key_Home);
-  connect(resetViewAction_, &QAction::triggered, this, [this] {
-    auto& c = grid_->coordinator();
-    for (int p = 0; p < c.panelCount(); ++p) c.resetView(p);
-  });
+  resetViewAction_->setShortcuts({QKeySequence(Qt::Key_Home), QKeySequence(Qt::Key_Space)});
+  resetViewAction_->setToolTip(tr("The case's initial view: zoom, pan and window/level (Home or Space)"));
+  connect(resetViewAction_, &QAction::triggered, this, &MainWindow::resetView);
+  auto* schemes = new QActionGroup(this);
+  const QString schemeTexts[] = {tr("&Reading room: left window/level, middle pan, right zoom"),
+                                 tr("&Classic TrustCT: left pan, right window/level")};
+  for (viewer::MouseScheme scheme : {viewer::MouseScheme::ReadingRoom, viewer::MouseScheme::Classic}) {
+    QAction* a = schemeActions_[int(scheme)] = new QAction(schemeTexts[int(scheme)], schemes);
+    a->setCheckable(true);
+    a->setData(QString::fromLatin1(viewer::schemeName(scheme)));
+    connect(a, &QAction::triggered, this, [this, scheme] { setMouseScheme(scheme); });
+  }
+  schemeActions_[int(viewer::MouseScheme::ReadingRoom)]->setChecked(true);
   const QString linkTexts[] = {tr("Link &zoom"), tr("Link &pan"), tr("Link &window/level"), tr("Link c&ursor")};
+  // The tool bar shows the short icon text, the menu the full text: a tool button showing its action's
+  // text would switch to "Link window/level" as soon as the action changes (on every toggle).
+  const QString shortTexts[] = {tr("zoom"), tr("pan"), tr("W/L"), tr("cursor")};
   for (int l = 0; l < viewer::kLinkCount; ++l) {
     linkActions_[l] = new QAction(linkTexts[l], this);
+    linkActions_[l]->setIconText(shortTexts[l]);
     linkActions_[l]->setCheckable(true);
     linkActions_[l]->setChecked(true);
     connect(linkActions_[l], &QAction::toggled, this,
@@ -164,6 +177,9 @@ void MainWindow::buildMenus() {
   view->addAction(resetViewAction_);
   view->addSeparator();
   for (QAction* a : linkActions_) view->addAction(a);
+  view->addSeparator();
+  QMenu* mouse = view->addMenu(tr("&Mouse buttons"));
+  for (QAction* a : schemeActions_) mouse->addAction(a);
 
   QMenu* recon = menuBar()->addMenu(tr("&Reconstruct"));
   recon->addAction(runAction_);
@@ -172,14 +188,8 @@ void MainWindow::buildMenus() {
   toolsMenu_ = menuBar()->addMenu(tr("&Tools"));
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
-  help->addAction(tr("Mouse and keyboard"), this, [this] {
-    QMessageBox::information(this, tr("Mouse and keyboard"),
-                             tr("<b>Wheel</b>: zoom about the pointer<br><b>Left drag</b>: pan<br>"
-                                "<b>Right drag</b>: window (horizontal) and level (vertical)<br>"
-                                "<b>Ctrl + left drag</b> or region tool (R): add a zoom region, shown magnified in every panel<br>"
-                                "<b>Double click</b> / Home: reset the view<br><b>Ctrl+0 … Ctrl+6</b>: window/level presets<br>"
-                                "<b>D</b>: difference to the reference<br>Click a certificate badge for its explanation."));
-  });
+  help->addAction(tr("&Mouse and keyboard"), this,
+                  [this] { QMessageBox::information(this, tr("Mouse and keyboard"), mouseAndKeyboardHelp()); });
   help->addAction(tr("About TrustCT"), this, [this] {
     QMessageBox::about(this, tr("About TrustCT"),
                        tr("TrustCT %1 — sparse-angle CT reconstruction with trustworthiness certificates.")
@@ -205,15 +215,27 @@ void MainWindow::buildMenus() {
   bar->addAction(clearRegionsAction_);
   bar->addSeparator();
   bar->addWidget(new QLabel(tr(" Link: "), this));
-  const QString shortTexts[] = {tr("zoom"), tr("pan"), tr("W/L"), tr("cursor")};
   for (int l = 0; l < viewer::kLinkCount; ++l) {
     auto* b = new QToolButton(this);
+    b->setObjectName(QString("linkButton:") + viewer::linkName(static_cast<viewer::Link>(l)));
     b->setDefaultAction(linkActions_[l]);
-    b->setText(shortTexts[l]);
     b->setToolButtonStyle(Qt::ToolButtonTextOnly);
     bar->addWidget(b);
   }
   rebuildRegionMenu();
+}
+
+QString MainWindow::mouseAndKeyboardHelp() const {
+  const bool readingRoom = mouseScheme() == viewer::MouseScheme::ReadingRoom;
+  QString html = tr("<p>Mouse buttons: <b>%1</b> (View ▸ Mouse buttons)</p>")
+                     .arg(readingRoom ? tr("reading room") : tr("classic TrustCT"));
+  for (const auto& [gesture, what] : viewer::bindingRows(mouseScheme()))
+    html += QString("<b>%1</b>: %2<br>").arg(QString::fromStdString(gesture).toHtmlEscaped(),
+                                            QString::fromStdString(what).toHtmlEscaped());
+  return html + tr("<b>Ctrl+0 … Ctrl+6</b>: window/level presets of this case (HU presets on HU images only)<br>"
+                   "<b>D</b>: difference to the reference, with its colour bar<br><b>R</b>: zoom region tool · "
+                   "<b>Shift+Del</b>: clear zoom regions<br><b>Ctrl+R</b>: reconstruct all · <b>Esc</b>: cancel<br>"
+                   "Click a certificate badge for its explanation.");
 }
 
 void MainWindow::rebuildRecentMenu() {

@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <QStringList>
+
 #include "recon/methods/MethodRegistry.h"
 
 namespace trustct::ui {
@@ -23,6 +25,20 @@ ReconstructionRunner::ReconstructionRunner(ReconstructionEnvironment env, QObjec
   connect(&bridge_, &JobBridge::idle, this, &ReconstructionRunner::runFinished);
 }
 
+QString describeRunOutcome(const RunOutcome& o, const std::function<QString(const QString&)>& title) {
+  const int failed = int(o.failed.size()), total = o.finished + o.cancelled + failed;
+  QString head;
+  if (o.cancelled > 0) head = QObject::tr("Reconstruction cancelled");
+  else if (failed > 0 && o.finished == 0) head = QObject::tr("Reconstruction failed");
+  else if (failed > 0) head = QObject::tr("Reconstruction finished with %1 %2").arg(failed).arg(failed == 1 ? "failure" : "failures");
+  else return QObject::tr("Reconstruction finished (%1 %2)").arg(total).arg(total == 1 ? "method" : "methods");
+  QStringList parts;
+  if (o.cancelled > 0 || failed > 0) parts << QObject::tr("%1 finished").arg(o.finished);
+  if (o.cancelled > 0) parts << QObject::tr("%1 cancelled").arg(o.cancelled);
+  for (const auto& [id, reason] : o.failed) parts << QObject::tr("%1 failed: %2").arg(title(id), reason);
+  return head + ": " + parts.join(", ");
+}
+
 void ReconstructionRunner::cancel() { bridge_.cancelAll(); }
 
 void ReconstructionRunner::discard() {
@@ -33,6 +49,7 @@ void ReconstructionRunner::discard() {
 
 void ReconstructionRunner::start(const CaseData& c, const std::vector<std::string>& methodIds) {
   discard();  // the previous run's methods end as cancelled, unseen
+  outcome_ = {};
   for (const auto& id : methodIds) {
     const quint64 job = bridge_.submit(QString::fromStdString(id), [this, id, c, certifier = certifierFor(id)](JobContext& ctx) {
       torch::NoGradGuard noGrad;
@@ -55,9 +72,18 @@ void ReconstructionRunner::onStateChanged(quint64 job, JobBridge::State state, c
     case JobBridge::State::Queued:
     case JobBridge::State::Paused: break;  // methodQueued went out with start(); the runner does not pause
     case JobBridge::State::Running: Q_EMIT methodStarted(id); break;
-    case JobBridge::State::Finished: Q_EMIT methodFinished(id); break;
-    case JobBridge::State::Cancelled: Q_EMIT methodCancelled(id); break;
-    case JobBridge::State::Failed: Q_EMIT methodFailed(id, message); break;
+    case JobBridge::State::Finished:
+      ++outcome_.finished;
+      Q_EMIT methodFinished(id);
+      break;
+    case JobBridge::State::Cancelled:
+      ++outcome_.cancelled;
+      Q_EMIT methodCancelled(id);
+      break;
+    case JobBridge::State::Failed:
+      outcome_.failed.emplace_back(id, message);
+      Q_EMIT methodFailed(id, message);
+      break;
   }
 }
 

@@ -6,6 +6,7 @@
 // cancelled or failed method delivers no result at all. Signals are emitted in the GUI thread.
 #include <QObject>
 #include <QString>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -21,6 +22,16 @@
 namespace trustct::ui {
 
 viewer::ImageBuffer imageBufferFrom(const torch::Tensor& image);  // (H, W) float tensor
+
+// How a run's methods ended: what the window says once it is over, so a cancelled or failed run is never
+// reported as "finished".
+struct RunOutcome {
+  int finished = 0, cancelled = 0;
+  std::vector<std::pair<QString, QString>> failed;  // (method id, reason)
+};
+// "Reconstruction finished (6 methods)", "Reconstruction cancelled: 2 finished, 4 cancelled",
+// "Reconstruction failed: U-Net: <reason>"; `title` names a method by its id.
+QString describeRunOutcome(const RunOutcome& outcome, const std::function<QString(const QString&)>& title);
 
 class ReconstructionRunner : public QObject {
   Q_OBJECT
@@ -39,6 +50,7 @@ class ReconstructionRunner : public QObject {
   bool isRunning() const { return bridge_.isBusy(); }
   bool waitForDone(int msecs = -1) { return bridge_.waitForDone(msecs); }  // worker idle (events may still be queued)
   const std::map<std::string, CertifiedResult>& results() const { return results_; }
+  const RunOutcome& outcome() const { return outcome_; }  // of the current (or last) run
 
  Q_SIGNALS:
   void methodQueued(const QString& id);
@@ -58,6 +70,7 @@ class ReconstructionRunner : public QObject {
   JobBridge bridge_;
   std::map<quint64, QString> methodOfJob_;  // this run's jobs
   std::map<std::string, CertifiedResult> results_;
+  RunOutcome outcome_;
 };
 
 }  // namespace trustct::ui

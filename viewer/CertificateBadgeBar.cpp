@@ -82,9 +82,12 @@ class ChipFlowLayout : public QLayout {
 
 BadgeStyle BadgeStyle::of(Label label) {
   switch (label) {
-    case Label::Pass: return {QColor(0x00, 0x9E, 0x73), Qt::white, QString::fromUtf8("\u2714")};
-    case Label::Warning: return {QColor(0xE6, 0x9F, 0x00), QColor(0x1A, 0x1A, 0x1A), QString::fromUtf8("\u25B2")};
-    case Label::Fail: return {QColor(0xD5, 0x5E, 0x00), Qt::white, QString::fromUtf8("\u2716")};
+    case Label::Pass: return {QColor(0x00, 0x9E, 0x73), Qt::white, QString::fromUtf8("\u2714"), {}, 9, {}};
+    case Label::Warning:
+      return {QColor(0xE6, 0x9F, 0x00), QColor(0x1A, 0x1A, 0x1A), QString::fromUtf8("\u25B2"), {}, 9, {}};
+    case Label::Fail:
+      return {QColor(0xD5, 0x5E, 0x00), Qt::white, QString::fromUtf8("\u2716"), QString::fromUtf8(" \u00B7 fail"), 2,
+              Qt::white};
   }
   return {};
 }
@@ -95,11 +98,15 @@ QString barStyle() {
   QString css;
   for (Label l : {Label::Pass, Label::Warning, Label::Fail}) {
     const BadgeStyle s = BadgeStyle::of(l);
-    css += QString("QToolButton[label=\"%1\"] { background: %2; color: %3; border: none; border-radius: 9px;"
-                   " padding: 1px 7px; }")
-               .arg(QString::fromStdString(labelName(l)), s.background.name(), s.text.name());
+    // The outline is drawn inside the same padding box for every label, so chips keep one height.
+    const QString border = s.outline.isValid() ? QString("2px solid %1").arg(s.outline.name()) : "2px solid transparent";
+    css += QString("QToolButton[label=\"%1\"] { background: %2; color: %3; border: %4; border-radius: %5px;"
+                   " padding: 0px 6px; }")
+               .arg(QString::fromStdString(labelName(l)), s.background.name(), s.text.name(), border)
+               .arg(s.radius);
   }
-  return css + "QToolButton:hover { border: 1px solid white; } QToolButton#badge\\:overall { font-weight: bold; }";
+  return css + "QToolButton[label=\"pass\"]:hover, QToolButton[label=\"warning\"]:hover { border: 2px solid #E5E9F0; }"
+               " QToolButton#badge\\:overall { font-weight: bold; }";
 }
 
 QString verdictWord(Label l) {
@@ -116,8 +123,10 @@ void CertificateBadgeBar::reserveFor(const QStringList& propertyTitles) {
   QString verdict;
   for (Label l : {Label::Pass, Label::Warning, Label::Fail})
     if (verdictWord(l).size() > verdict.size()) verdict = verdictWord(l);
-  QStringList texts{BadgeStyle::of(Label::Pass).symbol + " " + verdict};
-  for (const QString& title : propertyTitles) texts << BadgeStyle::of(Label::Pass).symbol + " " + title;
+  // The widest variant of each chip: a fail's, which adds its word.
+  const BadgeStyle widest = BadgeStyle::of(Label::Fail);
+  QStringList texts{widest.symbol + " " + verdict};
+  for (const QString& title : propertyTitles) texts << widest.chipText(title);
   std::vector<QSize> sizes;
   for (const QString& text : texts) {
     QToolButton probe;
@@ -170,7 +179,7 @@ void CertificateBadgeBar::setReport(const CertificateReport& report,
     const QString property = QString::fromStdString(c.property);
     chip->setObjectName("badge:" + property);
     chip->setProperty("label", QString::fromStdString(labelName(c.label)));
-    chip->setText(s.symbol + " " + title(c.property));
+    chip->setText(s.chipText(title(c.property)));
     chip->setToolTip(tr("%1: %2 (value %3, %4th percentile of %5) — click for details")
                          .arg(title(c.property), QString::fromStdString(labelName(c.label)))
                          .arg(c.value, 0, 'g', 4)

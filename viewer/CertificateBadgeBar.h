@@ -1,7 +1,9 @@
 #pragma once
 // The certificate companion of an image panel: one chip per certified property and an overall
-// verdict chip. Each label has a colour AND a symbol AND a word, so it reads without colour vision:
-//   pass ✔ (bluish green) · warning ▲ (amber) · fail ✖ (vermilion)   — Okabe–Ito colours.
+// verdict chip. Each label has a colour AND a symbol AND a shape, and a fail also the word, so it reads
+// without colour vision (vermilion is easily taken for amber):
+//   pass ✔ bluish green #009E73, rounded · warning ▲ orange #E69F00, rounded ·
+//   fail ✖ vermilion #D55E00, square-cornered with a white outline, "Fidelity · fail"  — Okabe–Ito colours.
 // Clicking a chip emits badgeClicked(property), "overall" for the verdict, so the window can explain it;
 // the tooltips name the calibration the labels were read against.
 #include <QColor>
@@ -22,7 +24,12 @@ struct BadgeStyle {
   QColor background;
   QColor text;
   QString symbol;
+  QString suffix;  // after a property's title: " · fail" (a fail says so in words, not only in colour)
+  int radius = 9;  // corner radius: pills for pass and warning, square corners for fail
+  QColor outline;  // invalid: none; fail: white, so its outline sets it apart at a glance
   static BadgeStyle of(Label label);
+  // A property chip's text: "✖ Fidelity · fail".
+  QString chipText(const QString& title) const { return symbol + " " + title + suffix; }
 };
 
 class ChipFlowLayout;

@@ -19,6 +19,7 @@ void ViewLinkCoordinator::setPanels(int count, int imageWidth, int imageHeight, 
   if (imageWidth != imageW_ || imageHeight != imageH_) regions_.clear();
   imageW_ = imageWidth;
   imageH_ = imageHeight;
+  initialWindow_ = window;
   panels_.assign(std::max(count, 0), PanelView{1, {imageWidth / 2.0, imageHeight / 2.0}, window, std::nullopt});
   notify(-1, ViewChanged | WindowChanged | CursorChanged | RegionsChanged);
 }
@@ -69,6 +70,7 @@ void ViewLinkCoordinator::panBy(int panel, double dx, double dy) {
 void ViewLinkCoordinator::resetView(int panel) {
   setZoom(panel, 1);
   setCenter(panel, {imageW_ / 2.0, imageH_ / 2.0});
+  setWindow(panel, initialWindow_);
 }
 
 void ViewLinkCoordinator::setWindow(int panel, WindowLevel window) {

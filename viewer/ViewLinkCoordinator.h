@@ -42,7 +42,9 @@ class ViewLinkCoordinator {
   static constexpr int kMaxRegions = 3;
 
   // Panels show images of one size; resetting the panels keeps links and regions only if the size matches.
+  // `window` is the case's initial window, which resetView() restores.
   void setPanels(int count, int imageWidth, int imageHeight, WindowLevel window);
+  WindowLevel initialWindow() const { return initialWindow_; }
   int panelCount() const { return static_cast<int>(panels_.size()); }
   const PanelView& panel(int p) const { return panels_.at(p); }
   int imageWidth() const { return imageW_; }
@@ -56,7 +58,9 @@ class ViewLinkCoordinator {
   void zoomAbout(int panel, double factor, PointF anchor);
   void setCenter(int panel, PointF center);
   void panBy(int panel, double dx, double dy);  // in image units
-  void resetView(int panel);                   // zoom 1, image centred
+  // The case's initial view: zoom 1, image centred and the initial window (each through its link), so
+  // a reset also undoes a window dragged or a preset chosen, as Home does in every reading viewer.
+  void resetView(int panel);
   void setWindow(int panel, WindowLevel window);
   void setWindowAll(WindowLevel window);        // presets: every panel, whatever the link
   void setCursor(int panel, std::optional<PointF> cursor);
@@ -78,6 +82,7 @@ class ViewLinkCoordinator {
 
   std::vector<PanelView> panels_;
   int imageW_ = 0, imageH_ = 0;
+  WindowLevel initialWindow_;
   bool links_[kLinkCount] = {true, true, true, true};
   std::vector<ZoomRegion> regions_;
   int nextRegionId_ = 1;

@@ -1,5 +1,6 @@
 #include "viewer/VtkImageView.h"
 
+#include "viewer/DifferenceColorBar.h"
 #include "viewer/WindowedImage.h"
 
 #include <vtkCallbackCommand.h>
@@ -117,8 +118,14 @@ void VtkImageView::installDefaultSurfaceFormat() {
 
 VtkImageView::VtkImageView(ViewLinkCoordinator& coordinator, int panel, QWidget* parent)
     : QOpenGLWidget(parent), coordinator_(coordinator), panel_(panel), vtk_(std::make_unique<Vtk>()),
-      overlay_(new ViewOverlay(this)) {
+      overlay_(new ViewOverlay(this)), windowLabel_(new QLabel(this)), colorBar_(new DifferenceColorBar(this)) {
   setMouseTracking(true);
+  windowLabel_->setObjectName("windowLevelReadout");
+  windowLabel_->setAttribute(Qt::WA_TransparentForMouseEvents);
+  // A dark backing keeps the text legible over a white image; one small style sheet, set once.
+  windowLabel_->setStyleSheet("QLabel { color: #E5E9F0; background: rgba(16, 18, 22, 170); padding: 1px 4px; }");
+  windowLabel_->hide();
+  colorBar_->hide();
   setFocusPolicy(Qt::ClickFocus);
   setMinimumSize(120, 120);
 
@@ -247,6 +254,34 @@ void VtkImageView::warmUp() {
 void VtkImageView::resizeEvent(QResizeEvent* e) {
   QOpenGLWidget::resizeEvent(e);
   overlay_->setGeometry(rect());
+  placeReadouts();
+}
+
+void VtkImageView::placeReadouts() {
+  windowLabel_->adjustSize();
+  windowLabel_->move(4, height() - windowLabel_->height() - 4);
+  // Bottom right, below the zoom-region insets (which run along the top edge).
+  const int barH = std::max(60, height() * 2 / 5), barW = colorBar_->fontMetrics().horizontalAdvance("+0000 HU") + 18;
+  colorBar_->setGeometry(width() - barW - 4, height() - barH - 4, barW, barH);
+}
+
+void VtkImageView::setHounsfield(bool on) {
+  hounsfield_ = on;
+  updateReadouts();
+}
+
+void VtkImageView::updateReadouts() {
+  const bool diverging = hasImage() && colorMap_ == ColorMap::Diverging;
+  if (diverging) {
+    const WindowLevel w = differenceWindow_;
+    if (hounsfield_) colorBar_->setScale(differenceToHu(w.lower()), differenceToHu(w.upper()), "HU");
+    else colorBar_->setScale(w.lower(), w.upper(), {});
+  } else if (hasImage() && panel_ < coordinator_.panelCount()) {
+    windowLabel_->setText(QString::fromStdString(formatWindowLevel(coordinator_.panel(panel_).window, hounsfield_)));
+  }
+  windowLabel_->setVisible(hasImage() && !diverging);
+  colorBar_->setVisible(diverging);
+  placeReadouts();
 }
 
 WindowLevel VtkImageView::effectiveWindow() const {
@@ -341,6 +376,7 @@ void VtkImageView::setImage(const ImageBuffer& image, ColorMap map) {
                 dst + size_t(row) * image.width);
   d->Modified();
   vtk_->slice->VisibilityOn();
+  updateReadouts();
   update();
   overlay_->update();
 }
@@ -348,6 +384,7 @@ void VtkImageView::setImage(const ImageBuffer& image, ColorMap map) {
 void VtkImageView::clearImage() {
   image_ = ImageBuffer{};
   vtk_->slice->VisibilityOff();
+  updateReadouts();
   update();
   overlay_->update();
 }
@@ -364,21 +401,35 @@ void VtkImageView::onCoordinatorChange(int p, int changes) {
   if (changes & (ViewLinkCoordinator::ViewChanged | ViewLinkCoordinator::WindowChanged |
                  ViewLinkCoordinator::RegionsChanged))
     update();
+  if (changes & ViewLinkCoordinator::WindowChanged) updateReadouts();
   overlay_->update();
 }
 
+namespace {
+MouseButton buttonOf(Qt::MouseButton b) {
+  switch (b) {
+    case Qt::LeftButton: return MouseButton::Left;
+    case Qt::MiddleButton: return MouseButton::Middle;
+    case Qt::RightButton: return MouseButton::Right;
+    default: return MouseButton::Other;
+  }
+}
+}  // namespace
+
 void VtkImageView::mousePressEvent(QMouseEvent* e) {
-  if (!hasImage()) return;
+  if (!hasImage() || drag_ != DragAction::None) return;  // a second button during a drag changes nothing
   dragStart_ = dragLast_ = e->position();
-  if (e->button() == Qt::LeftButton && (regionTool_ || (e->modifiers() & Qt::ControlModifier))) {
-    drag_ = Drag::Region;
-    const PointF a = transform().toImage({e->position().x(), e->position().y()});
-    rubberBand_ = std::make_pair(a, a);
-  } else if (e->button() == Qt::LeftButton || e->button() == Qt::MiddleButton) {
-    drag_ = Drag::Pan;
-  } else if (e->button() == Qt::RightButton) {
-    drag_ = Drag::Window;
-    dragWindow_ = coordinator_.panel(panel_).window;
+  drag_ = dragActionFor(scheme_, buttonOf(e->button()), e->modifiers() & Qt::ControlModifier, regionTool_);
+  const PointF at = transform().toImage({e->position().x(), e->position().y()});
+  switch (drag_) {
+    case DragAction::Region: rubberBand_ = std::make_pair(at, at); break;
+    case DragAction::WindowLevel: dragWindow_ = coordinator_.panel(panel_).window; break;
+    case DragAction::Zoom:
+      dragZoom_ = coordinator_.panel(panel_).zoom;
+      dragAnchor_ = at;
+      break;
+    case DragAction::Pan:
+    case DragAction::None: break;
   }
 }
 
@@ -387,26 +438,27 @@ void VtkImageView::mouseMoveEvent(QMouseEvent* e) {
   const QPointF pos = e->position();
   const ViewTransform t = transform();
   const PointF at = t.toImage({pos.x(), pos.y()});
+  const QPointF fromPress = pos - dragStart_;
   switch (drag_) {
-    case Drag::Pan: {
+    case DragAction::Pan: {
       const QPointF d = pos - dragLast_;
       coordinator_.panBy(panel_, -d.x() / t.scale(), -d.y() / t.scale());
       break;
     }
-    case Drag::Window: {
-      // Horizontal: width (multiplicative, so it feels the same at any scale); vertical: level.
-      const QPointF d = pos - dragStart_;
-      WindowLevel w = dragWindow_;
-      w.width = dragWindow_.width * std::exp(d.x() * 0.01);
-      w.center = dragWindow_.center - d.y() * dragWindow_.width * 0.005;
-      coordinator_.setWindow(panel_, w);
+    case DragAction::WindowLevel:
+      coordinator_.setWindow(panel_, dragWindow(dragWindow_, fromPress.x(), fromPress.y()));
+      break;
+    case DragAction::Zoom: {
+      // Relative to the zoom at the press, about the pressed point, so the drag is reversible.
+      const double now = coordinator_.panel(panel_).zoom;
+      coordinator_.zoomAbout(panel_, dragZoom_ * dragZoomFactor(fromPress.y()) / now, dragAnchor_);
       break;
     }
-    case Drag::Region:
+    case DragAction::Region:
       rubberBand_->second = at;
       overlay_->update();
       break;
-    case Drag::None: break;
+    case DragAction::None: break;
   }
   dragLast_ = pos;
   if (image_.contains(at.x, at.y)) {
@@ -419,13 +471,13 @@ void VtkImageView::mouseMoveEvent(QMouseEvent* e) {
 }
 
 void VtkImageView::mouseReleaseEvent(QMouseEvent*) {
-  if (drag_ == Drag::Region && rubberBand_) {
+  if (drag_ == DragAction::Region && rubberBand_) {
     const auto [a, b] = *rubberBand_;
     rubberBand_.reset();
     coordinator_.addRegion(a, b);
     overlay_->update();
   }
-  drag_ = Drag::None;
+  drag_ = DragAction::None;
 }
 
 void VtkImageView::mouseDoubleClickEvent(QMouseEvent*) {

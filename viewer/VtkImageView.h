@@ -3,9 +3,11 @@
 // vtkGenericOpenGLRenderWindow that draws into this QOpenGLWidget's context — VTK's own Qt module is
 // built for Qt 5 and is not used. Zoom, pan, window/level, cursor and regions come from the shared
 // ViewLinkCoordinator; mouse input is turned into coordinator calls, so linking lives in one place.
-//   wheel: zoom about the pointer · left drag: pan (draws a zoom region with the region tool or Ctrl)
-//   right drag: window/level · double click: reset view
+// Which drag does what is the MouseBindings table (reading room by default: left window/level, middle
+// pan, right zoom; wheel zoom; Ctrl + left a zoom region; double click the initial view).
+// Corners: the window/level read-out (bottom left) and, for a difference map, its colour bar (right).
 #include <QColor>
+#include <QLabel>
 #include <QOpenGLWidget>
 #include <QPointF>
 #include <QString>
@@ -15,11 +17,13 @@
 #include <vector>
 
 #include "viewer/ImageBuffer.h"
+#include "viewer/MouseBindings.h"
 #include "viewer/ViewLinkCoordinator.h"
 
 namespace trustct::viewer {
 
 class ViewOverlay;
+class DifferenceColorBar;
 
 class VtkImageView : public QOpenGLWidget {
   Q_OBJECT
@@ -42,6 +46,15 @@ class VtkImageView : public QOpenGLWidget {
   WindowLevel effectiveWindow() const;
   QString placeholder() const { return placeholder_; }
   void setRegionTool(bool on) { regionTool_ = on; }
+  void setMouseScheme(MouseScheme s) { scheme_ = s; }
+  MouseScheme mouseScheme() const { return scheme_; }
+  // Intensities are μ/μ_max of a real scan: window/level and differences are read out in HU.
+  void setHounsfield(bool on);
+  bool hounsfield() const { return hounsfield_; }
+  // The corner read-out as shown ("W 350 L 50 HU"); hidden without an image and on a difference map,
+  // whose scale is the colour bar instead.
+  QLabel* windowLevelLabel() const { return windowLabel_; }
+  DifferenceColorBar* colorBar() const { return colorBar_; }
   int panel() const { return panel_; }
   // View rectangles (x, y, w, h) of the insets showing the regions: along the top edge, right to left.
   static std::vector<std::pair<int, std::array<double, 4>>> insetLayout(const std::vector<ZoomRegion>& regions,
@@ -70,6 +83,8 @@ class VtkImageView : public QOpenGLWidget {
   void onCoordinatorChange(int panel, int changes);
   void syncScene();        // camera, window/level, insets from the coordinator
   void releaseGraphics();  // before the context goes away
+  void updateReadouts();   // window/level text and the colour bar, after any change of window or image
+  void placeReadouts();
   void warmUp();           // first frame: compile the image shaders before any image arrives
   void makeContextCurrent();
   bool contextIsCurrent() const;
@@ -84,13 +99,18 @@ class VtkImageView : public QOpenGLWidget {
   WindowLevel differenceWindow_{0.0, 0.5};
   QString placeholder_;
   bool regionTool_ = false;
+  bool hounsfield_ = false;
+  MouseScheme scheme_ = MouseScheme::ReadingRoom;
+  QLabel* windowLabel_;
+  DifferenceColorBar* colorBar_;
   bool glReady_ = false;
   bool warmedUp_ = false;
 
-  enum class Drag { None, Pan, Window, Region };
-  Drag drag_ = Drag::None;
+  DragAction drag_ = DragAction::None;
   QPointF dragStart_, dragLast_;
-  WindowLevel dragWindow_;
+  WindowLevel dragWindow_;  // at the press: a window drag is relative to it
+  double dragZoom_ = 1;     // at the press: a zoom drag is relative to it
+  PointF dragAnchor_;       // the image point under the press, which a zoom drag keeps in place
   std::optional<std::pair<PointF, PointF>> rubberBand_;  // image coordinates while drawing a region
 };
 

@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QCheckBox>
 #include <QLabel>
+#include <QLayout>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTemporaryDir>
@@ -69,6 +70,8 @@
 #include "ui/wizard/TrainingWizard.h"
 #include "ui/wizard/WizardJob.h"
 #include "viewer/CertificateBadgeBar.h"
+#include "viewer/DifferenceColorBar.h"
+#include "viewer/MouseBindings.h"
 #include "viewer/WindowedImage.h"
 
 using namespace trustct;
@@ -122,11 +125,32 @@ torch::Tensor tensorOf(const viewer::ImageBuffer& b) {
 
 struct ResizeCounter : QObject {
   int count = 0;
-  bool eventFilter(QObject*, QEvent* e) override {
-    count += e->type() == QEvent::Resize;
+  bool eventFilter(QObject* o, QEvent* e) override {
+    if (e->type() == QEvent::Resize) {
+      ++count;
+      const auto* r = static_cast<QResizeEvent*>(e);
+      qInfo("resized: %s %dx%d -> %dx%d", qPrintable(o->parent()->objectName()), r->oldSize().width(),
+            r->oldSize().height(), r->size().width(), r->size().height());
+    }
     return false;
   }
 };
+
+// A mouse drag on an image view as a user makes it: press, two moves, release (QTest events on the widget).
+void drag(QWidget* view, Qt::MouseButton button, QPoint from, QPoint to, Qt::KeyboardModifiers modifiers = {}) {
+  QTest::mousePress(view, button, modifiers, from);
+  QTest::mouseMove(view, (from + to) / 2);
+  QTest::mouseMove(view, to);
+  QTest::mouseRelease(view, button, modifiers, to);
+}
+
+QPoint centreOf(const QWidget* w) { return QPoint(w->width() / 2, w->height() / 2); }
+
+bool sameWindow(const viewer::WindowLevel& a, const viewer::WindowLevel& b) {
+  return std::abs(a.center - b.center) < 1e-9 && std::abs(a.width - b.width) < 1e-9;
+}
+
+QString wl(const viewer::WindowLevel& w) { return QString("W %1 L %2").arg(w.width).arg(w.center); }
 
 // Distinct grey levels and spread of a rendered panel: a blank (uniform) frame has one level.
 std::pair<int, double> greyStatistics(const QImage& image) {
@@ -231,6 +255,17 @@ class GuiTests : public QObject {
     QVERIFY(!tv->view()->hasImage());  // no half-made result
     QVERIFY(!tv->result().has_value());
     QVERIFY(window_->runner()->results().count("tv") == 0);
+    // The status bar says what happened: cancelled, with the count of each outcome, never "finished".
+    QTRY_VERIFY2(window_->runStatus().startsWith("Reconstruction cancelled: "), qPrintable(window_->runStatus()));
+    QVERIFY2(window_->runStatus().contains(QRegularExpression("\\d+ finished, [1-9]\\d* cancelled")),
+             qPrintable(window_->runStatus()));
+    qInfo("after cancel: %s", qPrintable(window_->runStatus()));
+    // A failure names the method and why.
+    ui::RunOutcome failed;
+    failed.finished = 2;
+    failed.failed = {{"unet", "no model file"}};
+    QCOMPARE(ui::describeRunOutcome(failed, [](const QString& id) { return id == "unet" ? QString("U-Net") : id; }),
+             QString("Reconstruction finished with 1 failure: 2 finished, U-Net failed: no model file"));
     // Responsive: a timer fires promptly and a new run completes.
     QElapsedTimer tick;
     tick.start();
@@ -241,6 +276,279 @@ class GuiTests : public QObject {
     window_->runAll();
     QVERIFY(QTest::qWaitFor([&] { return !window_->isRunning(); }, kRunTimeoutMs));
     QCOMPARE(int(tv->state()), int(MethodPanel::State::Finished));
+    QTRY_VERIFY2(window_->runStatus().startsWith("Reconstruction finished ("), qPrintable(window_->runStatus()));
+  }
+
+  // Reading-room binding (Weasis, OHIF, RadiAnt): left drag sets window/level and every panel's corner
+  // shows it; middle drag pans, right drag zooms, Ctrl + left drag still draws a zoom region; Help lists it.
+  void leftDragSetsWindowLevelAndShowsIt() {
+    QVERIFY(open("demo:shepp-logan"));
+    window_->cancelRun();
+    waitForRun();
+    window_->runner()->start(*window_->currentCase(), {"fbp"});  // a second panel with an image
+    waitForRun();
+    QTRY_COMPARE(int(panel("fbp")->state()), int(MethodPanel::State::Finished));
+    auto& c = window_->grid()->coordinator();
+    viewer::VtkImageView* view = panel("reference")->view();
+    viewer::VtkImageView* other = panel("fbp")->view();
+    QVERIFY(other->windowLevelLabel()->isVisible());
+    QCOMPARE(view->mouseScheme(), viewer::MouseScheme::ReadingRoom);
+    QVERIFY(window_->mouseSchemeAction(viewer::MouseScheme::ReadingRoom)->isChecked());
+    const viewer::WindowLevel before = c.panel(0).window;
+    QLabel* label = view->windowLevelLabel();
+    QVERIFY(label->isVisible());
+    QCOMPARE(label->text(), QString("W 1.000 L 0.500"));  // the phantom is not in HU: image units
+
+    const QPoint at = centreOf(view);
+    drag(view, Qt::LeftButton, at, at + QPoint(60, -40));
+    const viewer::WindowLevel after = c.panel(0).window;
+    qInfo("left drag: %s -> %s, shown \"%s\"", qPrintable(wl(before)), qPrintable(wl(after)), qPrintable(label->text()));
+    QVERIFY2(after.width > before.width * 1.5 && after.center > before.center, qPrintable(wl(after)));
+    QVERIFY(sameWindow(after, viewer::dragWindow(before, 60, -40)));
+    QVERIFY(sameWindow(c.panel(1).window, after));  // linked
+    QCOMPARE(c.panel(0).zoom, 1.0);                 // a left drag no longer pans or zooms
+    QCOMPARE(c.panel(0).center.x, 64.0);
+    QCOMPARE(label->text(), QString::fromStdString(viewer::formatWindowLevel(after, false)));
+    QCOMPARE(other->windowLevelLabel()->text(), label->text());  // each panel's corner, updated
+    QVERIFY(label->text() != "W 1.000 L 0.500");
+
+    drag(view, Qt::MiddleButton, at, at + QPoint(30, 20));
+    QVERIFY2(c.panel(0).center.x < 64 && c.panel(0).center.y < 64, "middle drag pans");
+    QVERIFY(sameWindow(c.panel(0).window, after));
+    drag(view, Qt::RightButton, at, at + QPoint(0, -50));
+    QVERIFY2(c.panel(0).zoom > 1.5, qPrintable(QString::number(c.panel(0).zoom)));  // up magnifies
+    QVERIFY(sameWindow(c.panel(0).window, after));
+    const QPoint a = QPoint(int(view->transform().toView({40, 40}).x), int(view->transform().toView({40, 40}).y));
+    const QPoint b = QPoint(int(view->transform().toView({70, 70}).x), int(view->transform().toView({70, 70}).y));
+    drag(view, Qt::LeftButton, a, b, Qt::ControlModifier);
+    QCOMPARE(int(c.regions().size()), 1);
+    QVERIFY(sameWindow(c.panel(0).window, after));  // Ctrl + left is a region, not window/level
+
+    // In HU for an image in Hounsfield units.
+    QVERIFY(open(kCtSmall));
+    window_->cancelRun();
+    drag(view, Qt::LeftButton, at, at + QPoint(-20, 10));
+    QVERIFY2(label->text().endsWith(" HU"), qPrintable(label->text()));
+    QCOMPARE(label->text(), QString::fromStdString(viewer::formatWindowLevel(c.panel(0).window, true)));
+
+    const QString help = window_->mouseAndKeyboardHelp();
+    QVERIFY2(help.contains("<b>Left drag</b>: window") && help.contains("<b>Right drag</b>: zoom") &&
+                 help.contains("<b>Middle drag</b>: pan"), qPrintable(help));
+    bool inHelpMenu = false;
+    for (QMenu* m : window_->findChildren<QMenu*>())
+      if (m->title() == "&Help")
+        for (QAction* action : m->actions()) inHelpMenu |= action->text() == "&Mouse and keyboard";
+    QVERIFY(inHelpMenu);
+  }
+
+  // The previous binding (left pan, right window/level) stays selectable under View > Mouse buttons and
+  // is kept in the settings.
+  void classicBindingsAreSelectableAndPersist() {
+    QVERIFY(open("demo:shepp-logan"));
+    window_->cancelRun();
+    auto& c = window_->grid()->coordinator();
+    viewer::VtkImageView* view = panel("reference")->view();
+    window_->mouseSchemeAction(viewer::MouseScheme::Classic)->trigger();
+    QCOMPARE(view->mouseScheme(), viewer::MouseScheme::Classic);
+    const viewer::WindowLevel before = c.panel(0).window;
+    const QPoint at = centreOf(view);
+    drag(view, Qt::LeftButton, at, at + QPoint(40, 30));
+    QVERIFY(sameWindow(c.panel(0).window, before));
+    QVERIFY2(c.panel(0).center.x < 64, "classic left drag pans");
+    drag(view, Qt::RightButton, at, at + QPoint(40, 0));
+    QVERIFY(c.panel(0).window.width > before.width);
+    QVERIFY(window_->mouseAndKeyboardHelp().contains("<b>Left drag</b>: pan"));
+    window_->close();
+    window_ = std::make_unique<MainWindow>(env_);
+    QCOMPARE(window_->mouseScheme(), viewer::MouseScheme::Classic);
+    QVERIFY(window_->mouseSchemeAction(viewer::MouseScheme::Classic)->isChecked());
+    QCOMPARE(window_->grid()->panels().front()->view()->mouseScheme(), viewer::MouseScheme::Classic);
+  }
+
+  // Home (and Space) restore the case's initial view including its window/level, also for a file without
+  // window tags (whose "file's own window" entry is disabled).
+  void homeRestoresTheInitialWindowLevel() {
+    window_->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(window_.get()));
+    QVERIFY(open(kCtSmall));
+    window_->cancelRun();
+    QVERIFY(!window_->currentCase()->ownWindow);  // CT_small has no VOI window
+    auto& c = window_->grid()->coordinator();
+    const viewer::WindowLevel initial = c.panel(0).window;
+    QVERIFY(sameWindow(initial, c.initialWindow()));
+    viewer::VtkImageView* view = panel("reference")->view();
+    const QString shown = view->windowLevelLabel()->text();
+    for (Qt::Key key : {Qt::Key_Home, Qt::Key_Space}) {
+      drag(view, Qt::LeftButton, centreOf(view), centreOf(view) + QPoint(-50, 30));
+      drag(view, Qt::RightButton, centreOf(view), centreOf(view) + QPoint(0, -40));
+      QVERIFY(!sameWindow(c.panel(0).window, initial));
+      QVERIFY(c.panel(0).zoom > 1.2);
+      QVERIFY(view->windowLevelLabel()->text() != shown);
+      QTest::keyClick(window_.get(), key);
+      for (int p = 0; p < c.panelCount(); ++p) {
+        QVERIFY2(sameWindow(c.panel(p).window, initial), qPrintable(wl(c.panel(p).window) + " vs " + wl(initial)));
+        QCOMPARE(c.panel(p).zoom, 1.0);
+      }
+      QCOMPARE(view->windowLevelLabel()->text(), shown);
+    }
+    QVERIFY(window_->applyPreset("lung"));  // a preset, too, is undone by Home
+    QTest::keyClick(window_.get(), Qt::Key_Home);
+    QVERIFY(sameWindow(c.panel(0).window, initial));
+    // Double click: the same initial view on the clicked panel (and the linked ones).
+    drag(view, Qt::LeftButton, centreOf(view), centreOf(view) + QPoint(30, 30));
+    QTest::mouseDClick(view, Qt::LeftButton, {}, centreOf(view));
+    QVERIFY(sameWindow(c.panel(0).window, initial));
+  }
+
+  // A new case starts clean: no zoom regions of the previous patient, and the preset chosen on the previous
+  // case does not follow (nor into the next session); HU presets are refused on an image not in HU.
+  void newCaseHasNoOldRegionsOrPreset() {
+    QVERIFY(open(kCtSmall));
+    window_->cancelRun();
+    auto& c = window_->grid()->coordinator();
+    viewer::VtkImageView* view = panel("reference")->view();
+    const viewer::PointF a = view->transform().toView({30, 30}), b = view->transform().toView({60, 70});
+    drag(view, Qt::LeftButton, QPoint(int(a.x), int(a.y)), QPoint(int(b.x), int(b.y)), Qt::ControlModifier);
+    QCOMPARE(int(c.regions().size()), 1);
+    QVERIFY(window_->applyPreset("mediastinum"));
+    const viewer::WindowLevel mediastinum = viewer::WindowLevel::fromHu(350, 50);
+    QVERIFY(sameWindow(c.panel(0).window, mediastinum));
+
+    QVERIFY(open(kSeries));  // the same image size: regions used to survive
+    window_->cancelRun();
+    QVERIFY(c.regions().empty());
+    QVERIFY2(sameWindow(c.panel(0).window, viewer::WindowLevel::fromHu(100, 30)), qPrintable(wl(c.panel(0).window)));
+    QCOMPARE(window_->session()->preset(), std::string(viewer::WindowLevelPresets::kFileId));
+    QCOMPARE(view->windowLevelLabel()->text(), QString("W 100 L 30 HU"));
+
+    // A phantom is not in HU: the HU presets are disabled and refused, and it opens in its full range.
+    QVERIFY(window_->applyPreset("lung"));
+    QVERIFY(open("demo:shepp-logan"));
+    window_->cancelRun();
+    QVERIFY(sameWindow(c.panel(0).window, viewer::WindowLevel{0.5, 1.0}));
+    QVERIFY(!window_->applyPreset("mediastinum"));
+    QVERIFY(sameWindow(c.panel(0).window, viewer::WindowLevel{0.5, 1.0}));
+    int huPresets = 0;
+    for (QAction* action : window_->findChildren<QAction*>()) {
+      const QString id = action->data().toString();
+      if (id.isEmpty() || !action->text().contains(" HU)")) continue;  // the presets' menu entries
+      ++huPresets;
+      QVERIFY2(!action->isEnabled(), qPrintable(action->text()));
+    }
+    QVERIFY(huPresets >= 6);
+
+    // Nor into the next session.
+    QVERIFY(open(kCtSmall));
+    window_->cancelRun();
+    QVERIFY(window_->applyPreset("bone"));
+    window_->close();
+    window_ = std::make_unique<MainWindow>(env_);
+    window_->setQuiet(true);
+    window_->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+    QVERIFY(open(kCtSmall));
+    window_->cancelRun();
+    QVERIFY2(sameWindow(window_->grid()->coordinator().panel(0).window, window_->grid()->coordinator().initialWindow()),
+             qPrintable(wl(window_->grid()->coordinator().panel(0).window)));
+    QVERIFY(!sameWindow(window_->grid()->coordinator().panel(0).window, viewer::WindowLevel::fromHu(2000, 400)));
+  }
+
+  // The difference map's colour bar: signed, symmetric about 0, in HU for an HU image, drawn with the map's
+  // own colours (orange above, blue below); the window/level read-out gives way to it.
+  void differenceMapHasSymmetricColourBar() {
+    QVERIFY(open(kCtSmall));
+    window_->cancelRun();
+    waitForRun();
+    window_->runner()->start(*window_->currentCase(), {"fbp"});
+    waitForRun();
+    QTRY_COMPARE(int(panel("fbp")->state()), int(MethodPanel::State::Finished));
+    viewer::VtkImageView* fbp = panel("fbp")->view();
+    viewer::VtkImageView* ref = panel("reference")->view();
+    QVERIFY(!fbp->colorBar()->isVisible());
+    window_->grid()->setDifferenceMode(true);
+    QCOMPARE(int(fbp->colorMap()), int(viewer::VtkImageView::ColorMap::Diverging));
+    viewer::DifferenceColorBar* bar = fbp->findChild<viewer::DifferenceColorBar*>("differenceColorBar");
+    QVERIFY(bar && bar == fbp->colorBar());
+    QVERIFY(bar->isVisible());
+    QVERIFY(!fbp->windowLevelLabel()->isVisible());
+    QVERIFY(!ref->colorBar()->isVisible() && ref->windowLevelLabel()->isVisible());  // the reference stays itself
+    qInfo("colour bar %s … %s", qPrintable(bar->label(bar->lower())), qPrintable(bar->label(bar->upper())));
+    QVERIFY(bar->upper() > 0);
+    QCOMPARE(bar->lower(), -bar->upper());
+    QCOMPARE(bar->unit(), QString("HU"));
+    QVERIFY(std::abs(bar->upper() - viewer::differenceToHu(fbp->effectiveWindow().upper())) < 1e-6);
+    QVERIFY(bar->label(bar->upper()).startsWith("+") && bar->label(bar->upper()).endsWith(" HU"));
+    QCOMPARE(bar->label(bar->lower()), QString::fromUtf8("\u2212") + bar->label(bar->upper()).mid(1));
+    // Drawn with the map's colours: orange at the top (+), blue at the bottom (−).
+    const QImage drawn = bar->grab().toImage();
+    const QColor top = drawn.pixelColor(drawn.width() - 7, 12), bottom = drawn.pixelColor(drawn.width() - 7, drawn.height() - 12);
+    QVERIFY2(top.red() > top.blue() + 60 && bottom.blue() > bottom.red() + 60,
+             qPrintable(top.name() + " / " + bottom.name()));
+    window_->grid()->setDifferenceMode(false);
+    QVERIFY(!bar->isVisible() && fbp->windowLevelLabel()->isVisible());
+  }
+
+  // The link buttons keep their short labels however often they are toggled.
+  void linkButtonLabelsStayStable() {
+    const char* names[] = {"zoom", "pan", "window_level", "cursor"};
+    const QString labels[] = {"zoom", "pan", "W/L", "cursor"};
+    for (int l = 0; l < viewer::kLinkCount; ++l) {
+      auto* button = window_->findChild<QToolButton*>(QString("linkButton:") + names[l]);
+      QVERIFY(button);
+      QCOMPARE(button->text(), labels[l]);
+      button->click();
+      QVERIFY(!window_->linkAction(l)->isChecked());
+      QCOMPARE(button->text(), labels[l]);
+      window_->linkAction(l)->toggle();
+      QCOMPARE(button->text(), labels[l]);
+      QVERIFY(window_->linkAction(l)->text().startsWith("Link "));  // the menu keeps the full text
+    }
+  }
+
+  // The exported comparison wraps each panel's certificate chips instead of cutting off the last ones (the
+  // failing one among them): every chip lies inside its cell and is drawn in its label's colour.
+  void comparisonPngWrapsBadges() {
+    if (!window_->certifier()) QSKIP(qPrintable("no default calibration: " + window_->certifierProblem()));
+    QVERIFY(open("demo:shepp-logan"));  // outside the calibration: FBP fails
+    window_->cancelRun();
+    waitForRun();
+    window_->runner()->start(*window_->currentCase(), {"fbp", "tv"});
+    waitForRun();
+    QTRY_COMPARE(int(panel("tv")->state()), int(MethodPanel::State::Finished));
+    ui::ComparisonLayout layout;
+    const QImage image = ui::renderComparison(*window_->grid(), "test", 3, &layout);
+    QTemporaryDir dir;
+    ui::saveComparisonPng(image, dir.filePath("c.png"));
+    const QImage png(dir.filePath("c.png"));
+    QCOMPARE(png.size(), image.size());
+    QCOMPARE(layout.cells.size(), window_->grid()->panels().size());
+    int fails = 0, wrapped = 0;
+    for (size_t i = 0; i < layout.cells.size(); ++i) {
+      const MethodPanel* p = window_->grid()->panels()[i];
+      const auto& cell = layout.cells[i];
+      if (p->state() != MethodPanel::State::Finished) continue;
+      QCOMPARE(int(cell.chips.size()), int(p->result()->report->certificates.size()) + 1);
+      int rows = 0, lastTop = -1;
+      for (size_t k = 0; k < cell.chips.size(); ++k) {
+        const auto& chip = cell.chips[k];
+        QVERIFY2(cell.rect.contains(chip.rect), qPrintable(p->title() + ": " + chip.text + " is cut off"));
+        QVERIFY(png.rect().contains(chip.rect));
+        if (chip.rect.top() != lastTop) ++rows, lastTop = chip.rect.top();
+        const QColor drawn = png.pixelColor(chip.rect.left() + 5, chip.rect.center().y());
+        const QColor expected = viewer::BadgeStyle::of(chip.label).background;
+        QVERIFY2(std::abs(drawn.red() - expected.red()) + std::abs(drawn.green() - expected.green()) +
+                         std::abs(drawn.blue() - expected.blue()) < 30,
+                 qPrintable(chip.text + " drawn " + drawn.name() + ", expected " + expected.name()));
+        if (chip.label == Label::Fail && k > 0) {  // a certificate, not the overall verdict
+          ++fails;
+          QVERIFY(chip.text.endsWith(" fail"));
+        }
+      }
+      wrapped += rows > 1;
+      qInfo("%s: %d chips on %d rows", qPrintable(p->title()), int(cell.chips.size()), rows);
+    }
+    QVERIFY2(fails > 0, "no failing certificate on FBP of the Shepp-Logan phantom");
+    QVERIFY(wrapped > 0);
   }
 
   void zoomIsLinkedOnlyWhenLinkIsOn() {
@@ -281,6 +589,10 @@ class GuiTests : public QObject {
         QCOMPARE(chip->property("label").toString().toStdString(), label);
         QVERIFY2(chip->text().startsWith(style.symbol), qPrintable(chip->text()));
         QVERIFY2(chip->text().contains(title, Qt::CaseInsensitive), qPrintable(chip->text() + " vs " + title));
+        // A fail is unmistakable without colour: the word, and square corners with an outline.
+        if (name != "overall") QCOMPARE(chip->text().endsWith(" fail"), label == "fail");
+        QCOMPARE(style.outline.isValid(), label == "fail");
+        QVERIFY(label != "fail" || style.radius < viewer::BadgeStyle::of(Label::Warning).radius);
         // The colour as drawn: sample the chip's face just inside its rounded left end.
         const QImage face = chip->grab().toImage();
         const QColor drawn = face.pixelColor(face.width() / 2, 2 * face.height() / 3);
@@ -402,7 +714,8 @@ class GuiTests : public QObject {
       const int got = qGray(full.pixel(int(v.x * dpr), int(v.y * dpr)));
       QVERIFY2(std::abs(got - expected) <= 2, qPrintable(QString("pixel (%1,%2): %3 vs %4").arg(ix).arg(iy).arg(got).arg(expected)));
     }
-    window_->applyPreset("brain");  // a narrow window: most of the phantom saturates
+    // A narrow window: most of the phantom saturates (HU presets do not apply to a phantom, which is not in HU).
+    window_->grid()->coordinator().setWindowAll(viewer::WindowLevel{0.3, 0.05});
     const QImage narrow = view->grabFramebuffer();
     QCOMPARE(narrow.size(), full.size());
     int changed = 0;

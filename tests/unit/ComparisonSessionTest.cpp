@@ -112,6 +112,7 @@ TEST(ComparisonSession, WindowSettingsRoundTrip) {
   for (bool linked : defaults.links) EXPECT_TRUE(linked);
   EXPECT_FALSE(defaults.difference);
   EXPECT_EQ(defaults.columns, 4);
+  EXPECT_EQ(defaults.mouseScheme, viewer::MouseScheme::ReadingRoom);  // left drag window/level, as Weasis/OHIF
   EXPECT_EQ(s.preset(), viewer::WindowLevelPresets::kFileId);
 
   ui::WindowSettings changed = defaults;
@@ -119,15 +120,19 @@ TEST(ComparisonSession, WindowSettingsRoundTrip) {
   changed.links[int(viewer::Link::Pan)] = false;
   changed.difference = true;
   changed.columns = 3;
+  changed.mouseScheme = viewer::MouseScheme::Classic;
   s.saveWindowSettings(changed);
   s.setPreset("lung");
+  EXPECT_EQ(s.preset(), "lung");
   ComparisonSession again(environment());
   const ui::WindowSettings back = again.windowSettings();
   EXPECT_EQ(back.geometry, changed.geometry);
   EXPECT_EQ(back.links, changed.links);
   EXPECT_TRUE(back.difference);
   EXPECT_EQ(back.columns, 3);
-  EXPECT_EQ(again.preset(), "lung");
+  EXPECT_EQ(back.mouseScheme, viewer::MouseScheme::Classic);
+  // A preset belongs to the case it was chosen on: never to the next session.
+  EXPECT_EQ(again.preset(), viewer::WindowLevelPresets::kFileId);
 }
 
 int main(int argc, char** argv) {

@@ -1,6 +1,7 @@
 // The view-model that links panels: each link on its own, zoom about a point, regions.
 #include <gtest/gtest.h>
 
+#include "viewer/MouseBindings.h"
 #include "viewer/ViewLinkCoordinator.h"
 
 using namespace trustct::viewer;
@@ -121,4 +122,56 @@ TEST(ViewTransform, FitsTheImageAndRoundTrips) {
   const PointF back = t.toImage(t.toView({17.25, 99.5}));
   EXPECT_NEAR(back.x, 17.25, 1e-12);
   EXPECT_NEAR(back.y, 99.5, 1e-12);
+}
+
+// Home / double click: the case's initial view, window/level included (the window it opened with,
+// whether the file brought one or not).
+TEST(ViewLinkCoordinator, ResetRestoresTheInitialWindowAsWellAsZoomAndPan) {
+  ViewLinkCoordinator c;
+  c.setPanels(2, 128, 128, WindowLevel{0.4, 0.6});
+  EXPECT_EQ(c.initialWindow(), (WindowLevel{0.4, 0.6}));
+  c.setZoom(0, 3);
+  c.setCenter(0, {10, 90});
+  c.setWindowAll({0.2, 0.05});
+  c.resetView(0);
+  for (int p = 0; p < 2; ++p) {
+    EXPECT_DOUBLE_EQ(c.panel(p).zoom, 1);
+    EXPECT_DOUBLE_EQ(c.panel(p).center.x, 64);
+    EXPECT_EQ(c.panel(p).window, (WindowLevel{0.4, 0.6})) << p;
+  }
+}
+
+TEST(MouseBindings, ReadingRoomIsLeftWindowMiddlePanRightZoom) {
+  EXPECT_EQ(dragActionFor(MouseScheme::ReadingRoom, MouseButton::Left, false, false), DragAction::WindowLevel);
+  EXPECT_EQ(dragActionFor(MouseScheme::ReadingRoom, MouseButton::Middle, false, false), DragAction::Pan);
+  EXPECT_EQ(dragActionFor(MouseScheme::ReadingRoom, MouseButton::Right, false, false), DragAction::Zoom);
+  EXPECT_EQ(dragActionFor(MouseScheme::Classic, MouseButton::Left, false, false), DragAction::Pan);
+  EXPECT_EQ(dragActionFor(MouseScheme::Classic, MouseButton::Right, false, false), DragAction::WindowLevel);
+  for (MouseScheme s : {MouseScheme::ReadingRoom, MouseScheme::Classic}) {
+    EXPECT_EQ(dragActionFor(s, MouseButton::Left, true, false), DragAction::Region);  // Ctrl + left
+    EXPECT_EQ(dragActionFor(s, MouseButton::Left, false, true), DragAction::Region);  // region tool
+    EXPECT_EQ(parseScheme(schemeName(s)), s);
+    // Help lists what the table does: the left-drag row names the scheme's action.
+    const auto rows = bindingRows(s);
+    ASSERT_FALSE(rows.empty());
+    EXPECT_EQ(rows[0].first, "Left drag");
+    EXPECT_NE(rows[0].second.find(s == MouseScheme::ReadingRoom ? "window" : "pan"), std::string::npos);
+  }
+  EXPECT_EQ(parseScheme("anything else"), MouseScheme::ReadingRoom);
+}
+
+TEST(MouseBindings, DragGesturesAreRelativeToThePress) {
+  const WindowLevel start{0.5, 0.2};
+  EXPECT_EQ(dragWindow(start, 0, 0), start);
+  EXPECT_GT(dragWindow(start, 50, 0).width, start.width);  // right widens
+  EXPECT_GT(dragWindow(start, 0, -50).center, start.center);  // up raises the level
+  EXPECT_GT(dragZoomFactor(-40), 1);  // up magnifies
+  EXPECT_NEAR(dragZoomFactor(40) * dragZoomFactor(-40), 1, 1e-12);
+}
+
+TEST(Intensity, WindowLevelReadoutIsInHuOnlyForHuImages) {
+  const WindowLevel mediastinum = WindowLevel::fromHu(350, 50);
+  EXPECT_EQ(formatWindowLevel(mediastinum, true), "W 350 L 50 HU");
+  EXPECT_EQ(formatWindowLevel(WindowLevel{0.5, 1.0}, false), "W 1.000 L 0.500");
+  EXPECT_NEAR(differenceToHu(WindowLevel::fromHu(100, 0).width), 100, 1e-9);
 }

@@ -16,7 +16,8 @@ namespace {
 constexpr int kMaxRecent = 8;
 const char* kRecentKey = "files/recent";
 const char* kLastFolderKey = "files/lastFolder";
-const char* kPresetKey = "view/preset";
+const char* kStalePresetKey = "view/preset";  // before session 16 the preset outlived its case
+const char* kMouseKey = "view/mouseBindings";
 QString linkKey(int link) { return QString("links/") + viewer::linkName(static_cast<viewer::Link>(link)); }
 }  // namespace
 
@@ -25,11 +26,14 @@ ComparisonSession::ComparisonSession(ReconstructionEnvironment env, QObject* par
       env_(std::move(env)),
       runner_(new ReconstructionRunner(env_, this)),
       loader_(new CaseLoader(env_, this)),
-      transfer_(new DicomTransfer(this)) {
+      transfer_(new DicomTransfer(this)),
+      preset_(viewer::WindowLevelPresets::kFileId) {
+  QSettings().remove(kStalePresetKey);
   loadCertifier();
   connect(loader_, &CaseLoader::loaded, this, [this] {
     runner_->discard();  // the old case's results must not arrive for the new one
     case_ = loader_->lastCase();
+    preset_ = viewer::WindowLevelPresets::kFileId;  // a new case starts in its own window
     const QString origin = QString::fromStdString(case_->origin);
     if (!origin.startsWith("demo:")) {
       addRecent(origin);
@@ -169,12 +173,6 @@ QString ComparisonSession::lastFolder() const { return QSettings().value(kLastFo
 
 void ComparisonSession::setLastFolder(const QString& folder) { QSettings().setValue(kLastFolderKey, folder); }
 
-std::string ComparisonSession::preset() const {
-  return QSettings().value(kPresetKey, viewer::WindowLevelPresets::kFileId).toString().toStdString();
-}
-
-void ComparisonSession::setPreset(const std::string& id) { QSettings().setValue(kPresetKey, QString::fromStdString(id)); }
-
 WindowSettings ComparisonSession::windowSettings() const {
   QSettings s;
   WindowSettings w;
@@ -183,6 +181,7 @@ WindowSettings ComparisonSession::windowSettings() const {
   for (int l = 0; l < viewer::kLinkCount; ++l) w.links[l] = s.value(linkKey(l), true).toBool();
   w.difference = s.value("view/difference", false).toBool();
   w.columns = s.value("view/columns", 4).toInt();
+  w.mouseScheme = viewer::parseScheme(s.value(kMouseKey).toString().toStdString());
   return w;
 }
 
@@ -193,6 +192,7 @@ void ComparisonSession::saveWindowSettings(const WindowSettings& w) const {
   for (int l = 0; l < viewer::kLinkCount; ++l) s.setValue(linkKey(l), w.links[l]);
   s.setValue("view/difference", w.difference);
   s.setValue("view/columns", w.columns);
+  s.setValue(kMouseKey, QString::fromLatin1(viewer::schemeName(w.mouseScheme)));
 }
 
 }  // namespace trustct::ui

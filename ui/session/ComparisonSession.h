@@ -2,7 +2,7 @@
 // The comparison's state without a window (the model layer of ui/, in the manner of ITK-SNAP's GlobalUIModel):
 // the open case, the certifiers (the default calibration and each user model's own), the workers that load a
 // case, reconstruct and certify it and export or send the certified DICOM, and the settings the window keeps
-// (recent files, last folder, links, preset). MainWindow is a shell that connects to its signals; the unit
+// (recent files, last folder, links, mouse bindings). MainWindow is a shell that connects to its signals; the unit
 // tests drive it with no display. Signals are emitted in the GUI thread.
 #include <QByteArray>
 #include <QObject>
@@ -18,6 +18,7 @@
 #include "certs/Certifier.h"
 #include "certs/dicom/DicomNetwork.h"
 #include "ui/CaseSource.h"
+#include "viewer/MouseBindings.h"
 #include "viewer/ViewLinkCoordinator.h"
 
 namespace trustct::ui {
@@ -27,11 +28,13 @@ class DicomTransfer;
 class ReconstructionRunner;
 
 // What the window restores on start and saves on close (QSettings keys "window/…" and "view/…").
+// A window/level preset is not among them: it belongs to the case it was chosen on.
 struct WindowSettings {
   QByteArray geometry, state;
   std::array<bool, viewer::kLinkCount> links{};
   bool difference = false;
   int columns = 4;
+  viewer::MouseScheme mouseScheme = viewer::MouseScheme::ReadingRoom;
 };
 
 class ComparisonSession : public QObject {
@@ -76,8 +79,11 @@ class ComparisonSession : public QObject {
   QStringList recentFiles() const;  // most recent first; demo cases and failures are not remembered
   QString lastFolder() const;
   void setLastFolder(const QString& folder);
-  std::string preset() const;  // the last window/level preset applied
-  void setPreset(const std::string& id);
+  // The window/level preset applied to the current case ("file" until one is chosen). Per case and never
+  // saved: a preset chosen for one patient must not greet the next one (a mediastinum window on a phantom
+  // shows it binary), nor the next session.
+  std::string preset() const { return preset_; }
+  void setPreset(const std::string& id) { preset_ = id; }
   WindowSettings windowSettings() const;
   void saveWindowSettings(const WindowSettings& s) const;
 
@@ -102,6 +108,7 @@ class ComparisonSession : public QObject {
   ReconstructionRunner* runner_;
   CaseLoader* loader_;
   DicomTransfer* transfer_;
+  std::string preset_;
 };
 
 }  // namespace trustct::ui
