@@ -10,6 +10,7 @@
 #include "ui/CertificateExplanationDialog.h"
 #include "ui/ComparisonGrid.h"
 #include "viewer/CertificateBadgeBar.h"
+#include "viewer/DifferenceColorBar.h"
 #include "viewer/WindowedImage.h"
 
 namespace trustct::ui {
@@ -100,6 +101,23 @@ QImage renderComparison(const ComparisonGrid& grid, const QString& caption, int 
     const bool diverging = view->colorMap() == viewer::VtkImageView::ColorMap::Diverging;
     const viewer::WindowLevel window = view->effectiveWindow();
     p.drawImage(imageRect.topLeft(), viewer::toQImage(view->image(), window, diverging, scale));
+    if (diverging) {
+      // The map's scale as on screen (the view's colour bar): the ramp and its signed, symmetric ends.
+      const viewer::DifferenceColorBar* bar = view->colorBar();
+      const QRect ramp(imageRect.right() - 14, imageRect.top() + 8, 10, imageRect.height() / 2);
+      for (int y = 0; y < ramp.height(); ++y) {
+        const auto c = viewer::divergingColor(1.0 - double(y) / std::max(1, ramp.height() - 1));
+        p.fillRect(QRect(ramp.left(), ramp.top() + y, ramp.width(), 1), QColor::fromRgbF(float(c[0]), float(c[1]), float(c[2])));
+      }
+      p.setPen(QColor(0x14, 0x17, 0x1C));
+      p.drawRect(ramp.adjusted(0, 0, -1, -1));
+      const QRect text(ramp.left() - 84, ramp.top() - 8, 80, ramp.height() + 16);
+      p.setPen(Qt::white);
+      p.drawText(text, Qt::AlignRight | Qt::AlignTop, bar->label(bar->upper()));
+      p.drawText(text, Qt::AlignRight | Qt::AlignVCenter, bar->label((bar->upper() + bar->lower()) / 2));
+      p.drawText(text, Qt::AlignRight | Qt::AlignBottom, bar->label(bar->lower()));
+      if (layout) layout->cells[i].colorBar = ramp;
+    }
     for (size_t r = 0; r < regions.size(); ++r) {
       const auto& z = regions[r];
       p.setPen(QPen(viewer::regionColor(int(r)), 2));

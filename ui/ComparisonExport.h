@@ -23,6 +23,7 @@ struct ComparisonLayout {
   struct Cell {
     QRect rect;                  // the panel's cell
     std::vector<Chip> chips;     // overall verdict first, then each certificate, wrapped within the cell
+    QRect colorBar;              // a difference map's scale (its ramp), else empty
   };
   std::vector<Cell> cells;       // in the grid's panel order
 };

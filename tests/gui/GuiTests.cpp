@@ -484,6 +484,18 @@ class GuiTests : public QObject {
     const QColor top = drawn.pixelColor(drawn.width() - 7, 12), bottom = drawn.pixelColor(drawn.width() - 7, drawn.height() - 12);
     QVERIFY2(top.red() > top.blue() + 60 && bottom.blue() > bottom.red() + 60,
              qPrintable(top.name() + " / " + bottom.name()));
+    // The exported comparison carries the same scale on each difference panel, not on the reference.
+    ui::ComparisonLayout layout;
+    const QImage png = ui::renderComparison(*window_->grid(), "test", 3, &layout);
+    const auto& panels = window_->grid()->panels();
+    for (size_t i = 0; i < panels.size(); ++i) {
+      const QRect ramp = layout.cells[i].colorBar;
+      QCOMPARE(ramp.isEmpty(), panels[i]->view()->colorMap() != viewer::VtkImageView::ColorMap::Diverging);
+      if (ramp.isEmpty()) continue;
+      const QColor up = png.pixelColor(ramp.center().x(), ramp.top() + 3), down = png.pixelColor(ramp.center().x(), ramp.bottom() - 3);
+      QVERIFY2(up.red() > up.blue() + 60 && down.blue() > down.red() + 60, qPrintable(up.name() + " / " + down.name()));
+    }
+    QVERIFY(!layout.cells[0].colorBar.isValid() || layout.cells[0].colorBar.isEmpty());
     window_->grid()->setDifferenceMode(false);
     QVERIFY(!bar->isVisible() && fbp->windowLevelLabel()->isVisible());
   }
