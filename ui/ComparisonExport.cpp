@@ -104,14 +104,15 @@ QImage renderComparison(const ComparisonGrid& grid, const QString& caption, int 
     if (diverging) {
       // The map's scale as on screen (the view's colour bar): the ramp and its signed, symmetric ends.
       const viewer::DifferenceColorBar* bar = view->colorBar();
-      const QRect ramp(imageRect.right() - 14, imageRect.top() + 8, 10, imageRect.height() / 2);
+      const QRect ramp(imageRect.right() - 14, imageRect.top() + 12, 10, imageRect.height() / 2);
+      const QRect text(ramp.left() - 84, ramp.top() - 8, 80, ramp.height() + 16);
+      p.fillRect(text.united(ramp).adjusted(-4, -2, 4, 2), QColor(16, 18, 22, 190));  // legible over a white map
       for (int y = 0; y < ramp.height(); ++y) {
         const auto c = viewer::divergingColor(1.0 - double(y) / std::max(1, ramp.height() - 1));
         p.fillRect(QRect(ramp.left(), ramp.top() + y, ramp.width(), 1), QColor::fromRgbF(float(c[0]), float(c[1]), float(c[2])));
       }
       p.setPen(QColor(0x14, 0x17, 0x1C));
       p.drawRect(ramp.adjusted(0, 0, -1, -1));
-      const QRect text(ramp.left() - 84, ramp.top() - 8, 80, ramp.height() + 16);
       p.setPen(Qt::white);
       p.drawText(text, Qt::AlignRight | Qt::AlignTop, bar->label(bar->upper()));
       p.drawText(text, Qt::AlignRight | Qt::AlignVCenter, bar->label((bar->upper() + bar->lower()) / 2));

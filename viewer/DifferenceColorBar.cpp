@@ -32,8 +32,12 @@ QString DifferenceColorBar::label(double value) const {
 
 void DifferenceColorBar::paintEvent(QPaintEvent*) {
   QPainter p(this);
+  // A dark backing: the labels sit over the image, which a difference map makes mostly white.
+  p.setPen(Qt::NoPen);
+  p.setBrush(QColor(16, 18, 22, 170));
+  p.drawRoundedRect(rect(), 3, 3);
   const int barW = 10, top = 8, bottom = height() - 8;
-  const QRect bar(width() - barW - 2, top, barW, bottom - top);
+  const QRect bar(width() - barW - 4, top, barW, bottom - top);
   // The same ramp as the view's lookup table and the PNG export (divergingColor): t = 1 at the top.
   QLinearGradient g(bar.topLeft(), bar.bottomLeft());
   for (int i = 0; i <= 8; ++i) {
@@ -42,6 +46,7 @@ void DifferenceColorBar::paintEvent(QPaintEvent*) {
   }
   p.fillRect(bar, g);
   p.setPen(QColor(0x9A, 0xA3, 0xAF));
+  p.setBrush(Qt::NoBrush);
   p.drawRect(bar.adjusted(0, 0, -1, -1));
   QFont f = font();
   f.setPointSizeF(f.pointSizeF() * 0.8);

@@ -496,6 +496,11 @@ class GuiTests : public QObject {
       QVERIFY2(up.red() > up.blue() + 60 && down.blue() > down.red() + 60, qPrintable(up.name() + " / " + down.name()));
     }
     QVERIFY(!layout.cells[0].colorBar.isValid() || layout.cells[0].colorBar.isEmpty());
+    if (!qEnvironmentVariableIsEmpty("TRUSTCT_SCREENSHOT_DIR")) {
+      QTest::qWait(200);
+      window_->grab().save(qEnvironmentVariable("TRUSTCT_SCREENSHOT_DIR") + "/difference-map.png");
+      png.save(qEnvironmentVariable("TRUSTCT_SCREENSHOT_DIR") + "/difference-export.png");
+    }
     window_->grid()->setDifferenceMode(false);
     QVERIFY(!bar->isVisible() && fbp->windowLevelLabel()->isVisible());
   }
